@@ -1,0 +1,56 @@
+from django.apps import AppConfig, apps
+from django.db.models.signals import post_migrate
+
+
+class AccountsConfig(AppConfig):
+    name = "accounts"
+    verbose_name = "用户与权限"
+
+    # Permissions each role gets on this app's and Django's own models (codenames by app label).
+    role_permissions = {
+        "city_admin": {
+            "auth": ["view_user", "add_user", "change_user", "view_group"],
+            "accounts": ["view_profile", "add_profile", "change_profile", "delete_profile"],
+        },
+    }
+
+    def ready(self):
+        post_migrate.connect(sync_role_groups, dispatch_uid="accounts.sync_role_groups")
+
+
+def collect_role_permissions() -> dict[str, set[tuple[str, str]]]:
+    """Every installed app may declare ``role_permissions = {role: {app_label: [codename, ...]}}``
+    on its AppConfig (a bare list means its own label); the union is what each role's group holds."""
+    from .roles import Role
+
+    wanted: dict[str, set[tuple[str, str]]] = {role.value: set() for role in Role}
+    for config in apps.get_app_configs():
+        for role, perms in getattr(config, "role_permissions", {}).items():
+            if isinstance(perms, (list, tuple, set)):
+                perms = {config.label: perms}
+            for app_label, codenames in perms.items():
+                wanted[role].update((app_label, codename) for codename in codenames)
+    return wanted
+
+
+def sync_role_groups(sender=None, using="default", **kwargs):
+    """Create one group per role and give it exactly the declared permissions.
+
+    Runs after every migrate, so a permission added by a later app or model reaches its roles."""
+    from django.contrib.auth.models import Group, Permission
+
+    from .roles import Role
+
+    labels = dict(Role.choices)
+    for role, perms in collect_role_permissions().items():
+        group, _ = Group.objects.using(using).get_or_create(name=labels[role])
+        found = []
+        for app_label, codename in sorted(perms):
+            perm = (
+                Permission.objects.using(using)
+                .filter(content_type__app_label=app_label, codename=codename)
+                .first()
+            )
+            if perm is not None:
+                found.append(perm)
+        group.permissions.set(found)

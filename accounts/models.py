@@ -1,0 +1,37 @@
+from django.conf import settings
+from django.db import models
+
+from .roles import Role
+
+
+class Profile(models.Model):
+    """What a user is on the platform: a role and the area (official code) the role covers."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile", verbose_name="用户"
+    )
+    role = models.CharField("角色", max_length=20, choices=Role.choices)
+    area_code = models.CharField(
+        "管辖区域代码",
+        max_length=12,
+        help_text="市 140800；县 6 位；乡镇 9 位；村 12 位统计用区划代码",
+    )
+    area_name = models.CharField("管辖区域", max_length=100, blank=True)
+    unit_name = models.CharField("所在单位", max_length=100, blank=True)
+    phone = models.CharField("联系电话", max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = "用户角色"
+        verbose_name_plural = "用户角色"
+        ordering = ["area_code", "user__username"]
+        indexes = [models.Index(fields=["role", "area_code"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(area_code__regex=r"^[0-9]{6}([0-9]{3}){0,2}$"),
+                name="profile_area_code_digits",
+                violation_error_message="区域代码须为 6、9 或 12 位数字",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user.get_username()}（{self.get_role_display()} · {self.area_name or self.area_code}）"

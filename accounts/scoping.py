@@ -1,0 +1,129 @@
+"""The one place that decides what a user may see and change.
+
+Every queryset that reaches a user — list and detail pages, the admin, exports, the JSON API and
+imports — passes through :func:`scope`. A model takes part by declaring, as class attributes:
+
+``AREA_LOOKUP``
+    the ORM path to the official area code of the record (a county, township or village code),
+    e.g. ``"village_id"`` or ``"household__village_id"``; ``None`` for reference data that belongs to
+    no area (thresholds, categories). A model without the attribute is refused loudly, so a new model
+    cannot leak by being forgotten.
+``SCOPE_OWNER_LOOKUPS`` (optional)
+    for roles that see what they own rather than an area: ``{role: "path__to__user"}``.
+
+Area codes nest by prefix (village 12 digits ⊃ township 9 ⊃ county 6), so "inside the user's area"
+is a ``startswith`` on the code, which PostgreSQL serves from the ``varchar_pattern_ops`` index Django
+creates for indexed character columns.
+"""
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Model, QuerySet
+from django.http import Http404
+
+from .roles import AREA_ROLES, CITY_CODE, Role, role_of
+
+VIEW = "view"
+ADD = "add"
+CHANGE = "change"
+DELETE = "delete"
+ACTIONS = (VIEW, ADD, CHANGE, DELETE)
+
+
+def area_prefix(code: str) -> str:
+    """The prefix that every code inside the area starts with (the city 140800 → "1408")."""
+    code = (code or "").strip()
+    if len(code) == 6 and code.endswith("00"):
+        return code[:4]
+    return code
+
+
+def code_in_area(code: str | None, area_code: str) -> bool:
+    return bool(code) and code.startswith(area_prefix(area_code))
+
+
+def user_area_code(user) -> str | None:
+    """The code of the area the user's role covers, or None for roles without one."""
+    if role_of(user) is None:
+        return None
+    return user.profile.area_code
+
+
+def user_covers_area(user, code: str | None) -> bool:
+    """Whether an area-role user may read figures of the area with this code (None = the city)."""
+    role = role_of(user)
+    if role not in AREA_ROLES:
+        return False
+    return code_in_area(code or CITY_CODE, user.profile.area_code)
+
+
+def _area_lookup(model: type[Model]) -> str | None:
+    try:
+        return model.AREA_LOOKUP
+    except AttributeError:
+        raise ImproperlyConfigured(
+            f"{model._meta.label} has no AREA_LOOKUP: declare the path to its area code, or None"
+        ) from None
+
+
+def scope(queryset: QuerySet, user, action: str = VIEW) -> QuerySet:
+    """The part of ``queryset`` that ``user`` may ``action`` (view / add / change / delete)."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown action {action!r}")
+    role = role_of(user)
+    if role is None:
+        return queryset.none()
+    model = queryset.model
+    opts = model._meta
+    if not user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}"):
+        return queryset.none()
+    owner_lookup = getattr(model, "SCOPE_OWNER_LOOKUPS", {}).get(role)
+    if owner_lookup:
+        return queryset.filter(**{owner_lookup: user})
+    if role not in AREA_ROLES:
+        return queryset.none()
+    lookup = _area_lookup(model)
+    if lookup is None or role == Role.CITY_ADMIN:
+        return queryset
+    return queryset.filter(**{f"{lookup}__startswith": area_prefix(user.profile.area_code)})
+
+
+def instance_area_code(obj: Model) -> str | None:
+    """Walk the model's AREA_LOOKUP on an unsaved or saved instance."""
+    lookup = _area_lookup(type(obj))
+    if lookup is None:
+        return None
+    value = obj
+    for part in lookup.split("__"):
+        value = getattr(value, part, None)
+        if value is None:
+            return None
+    return str(value)
+
+
+def instance_in_scope(user, obj: Model, action: str = CHANGE) -> bool:
+    """Whether ``user`` may ``action`` this instance — also for instances not yet saved."""
+    if obj.pk is not None and action != ADD:
+        return scope(type(obj)._default_manager.filter(pk=obj.pk), user, action).exists()
+    role = role_of(user)
+    if role is None:
+        return False
+    opts = obj._meta
+    if not user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}"):
+        return False
+    if role == Role.CITY_ADMIN:
+        return True
+    owner_lookup = getattr(type(obj), "SCOPE_OWNER_LOOKUPS", {}).get(role)
+    if owner_lookup or role not in AREA_ROLES:
+        # Owner-scoped roles create through their own services, which set the owner.
+        return bool(owner_lookup)
+    if _area_lookup(type(obj)) is None:
+        return True
+    return code_in_area(instance_area_code(obj), user.profile.area_code)
+
+
+def get_scoped_or_404(queryset: QuerySet, user, action: str = VIEW, **lookup):
+    """The one object matching ``lookup`` inside the user's scope; 404 otherwise (existence is not revealed)."""
+    try:
+        return scope(queryset, user, action).get(**lookup)
+    except queryset.model.DoesNotExist:
+        raise Http404("记录不存在或不在您的管辖范围内") from None

@@ -1,0 +1,54 @@
+"""Writes on users: creating a user with a role, changing a role or area."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from villages.selectors import area_get
+
+from .models import Profile
+from .roles import ROLE_AREA_LENGTHS, STAFF_ROLES, Role
+
+
+def _check_area(role: str, area_code: str) -> str:
+    lengths = ROLE_AREA_LENGTHS[Role(role)]
+    if len(area_code) not in lengths:
+        raise ValidationError({"area_code": f"{Role(role).label}的管辖区域须为 {'/'.join(map(str, sorted(lengths)))} 位代码"})
+    if role in (Role.COUNTY_REVIEWER,) and area_code.endswith("00"):
+        raise ValidationError({"area_code": "县级审核员的管辖区域须为一个区县"})
+    area = area_get(code=area_code)
+    if area is None:
+        raise ValidationError({"area_code": f"区域代码 {area_code} 不存在"})
+    return area.name
+
+
+@transaction.atomic
+def user_set_role(*, user, role: str, area_code: str, unit_name: str = "", phone: str = "") -> Profile:
+    """Give ``user`` a role over an area; the role's group and staff status follow."""
+    area_name = _check_area(role, area_code)
+    profile, _ = Profile.objects.update_or_create(
+        user=user,
+        defaults={"role": role, "area_code": area_code, "area_name": area_name, "unit_name": unit_name, "phone": phone},
+    )
+    profile.full_clean()
+    group, _ = Group.objects.get_or_create(name=Role(role).label)
+    user.groups.set([group])
+    user.is_staff = role in STAFF_ROLES
+    user.save(update_fields=["is_staff"])
+    return profile
+
+
+@transaction.atomic
+def user_create(
+    *, username: str, password: str, role: str, area_code: str, full_name: str = "", unit_name: str = "", phone: str = ""
+):
+    """Create (or, for the demo seed, update) a user with a role over an area."""
+    User = get_user_model()
+    user, _ = User.objects.get_or_create(username=username)
+    user.first_name = full_name
+    user.set_password(password)
+    user.is_active = True
+    user.save()
+    user_set_role(user=user, role=role, area_code=area_code, unit_name=unit_name, phone=phone)
+    return user

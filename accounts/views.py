@@ -1,0 +1,29 @@
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+
+from .forms import LoginForm
+from .roles import AREA_ROLES, role_of
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "registration/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    pass
+
+
+class RoleRequiredMixin(LoginRequiredMixin):
+    """A page for users with a role; ``allowed_roles`` narrows it (default: every area role)."""
+
+    allowed_roles = AREA_ROLES
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if role_of(request.user) not in self.allowed_roles:
+            raise PermissionDenied("您的角色无权访问此页面")
+        return super().dispatch(request, *args, **kwargs)

@@ -1,0 +1,1 @@
+"""Models of the 帮扶资源 app."""

@@ -1,0 +1,1 @@
+"""Models of the 数据看板 app."""

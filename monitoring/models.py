@@ -1,0 +1,1 @@
+"""Models of the 防止返贫监测 app."""

@@ -1,0 +1,1 @@
+"""Models of the 问题整改 app."""

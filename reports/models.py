@@ -1,0 +1,1 @@
+"""Models of the 报表 app."""

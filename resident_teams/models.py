@@ -1,0 +1,1 @@
+"""Models of the 驻村帮扶 app."""

@@ -1,0 +1,124 @@
+"""Reads on geography shared by pages, the dashboard, exports and imports."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+
+from accounts.roles import CITY_CODE, CITY_NAME
+
+from .models import County, RelocationSite, Township, Village
+
+LEVEL_CITY = "city"
+LEVEL_COUNTY = "county"
+LEVEL_TOWNSHIP = "township"
+LEVEL_VILLAGE = "village"
+
+
+@dataclass(frozen=True)
+class Area:
+    """An area of any level, named by its official code."""
+
+    code: str
+    name: str
+    level: str
+    parents: tuple["Area", ...] = field(default=())
+
+    @property
+    def prefix(self) -> str:
+        """Every code inside the area starts with this (the city's 140800 → 1408)."""
+        return self.code[:4] if self.level == LEVEL_CITY else self.code
+
+    @property
+    def chain(self) -> tuple["Area", ...]:
+        """The area and its parents from the city down (for breadcrumbs)."""
+        return (*self.parents, self)
+
+    @property
+    def child_level(self) -> str | None:
+        return {LEVEL_CITY: LEVEL_COUNTY, LEVEL_COUNTY: LEVEL_TOWNSHIP, LEVEL_TOWNSHIP: LEVEL_VILLAGE}.get(self.level)
+
+    def __str__(self):
+        return self.name
+
+
+CITY = Area(code=CITY_CODE, name=CITY_NAME, level=LEVEL_CITY)
+
+
+def area_get(*, code: str | None) -> Area | None:
+    """The area with this code (None or the city's code → the city); None if no such area exists."""
+    code = (code or "").strip()
+    if code in ("", CITY_CODE):
+        return CITY
+    if len(code) == 6:
+        county = County.objects.filter(code=code).values_list("name", flat=True).first()
+        return Area(code, county, LEVEL_COUNTY, (CITY,)) if county else None
+    if len(code) == 9:
+        row = Township.objects.filter(code=code).values_list("name", "county__code", "county__name").first()
+        if row is None:
+            return None
+        county = Area(row[1], row[2], LEVEL_COUNTY, (CITY,))
+        return Area(code, row[0], LEVEL_TOWNSHIP, (CITY, county))
+    if len(code) == 12:
+        row = (
+            Village.objects.filter(code=code)
+            .values_list("name", "township__code", "township__name", "county__code", "county__name")
+            .first()
+        )
+        if row is None:
+            return None
+        county = Area(row[3], row[4], LEVEL_COUNTY, (CITY,))
+        township = Area(row[1], row[2], LEVEL_TOWNSHIP, (CITY, county))
+        return Area(code, row[0], LEVEL_VILLAGE, (CITY, county, township))
+    return None
+
+
+def area_children(*, area: Area) -> list[Area]:
+    """The areas one level down (counties of the city, townships of a county, villages of a township)."""
+    if area.level == LEVEL_CITY:
+        rows = County.objects.values_list("code", "name")
+    elif area.level == LEVEL_COUNTY:
+        rows = Township.objects.filter(county_id=area.code).values_list("code", "name")
+    elif area.level == LEVEL_TOWNSHIP:
+        rows = Village.objects.filter(township_id=area.code).values_list("code", "name")
+    else:
+        return []
+    return [Area(code, name, area.child_level, area.chain) for code, name in rows]
+
+
+def county_list(*, counties: QuerySet | None = None) -> QuerySet:
+    """Counties with the number of townships, villages, 脱贫村 and 示范村 of each."""
+    counties = County.objects.all() if counties is None else counties
+    return counties.annotate(
+        township_count=Count("townships", distinct=True),
+        village_count=Count("villages", distinct=True),
+        poverty_village_count=Count("villages", filter=Q(villages__is_poverty_village=True), distinct=True),
+        demo_village_count=Count("villages", filter=Q(villages__is_demo_village=True), distinct=True),
+    )
+
+
+def township_list(*, townships: QuerySet) -> QuerySet:
+    return townships.select_related("county").annotate(
+        village_count=Count("villages", distinct=True),
+        poverty_village_count=Count("villages", filter=Q(villages__is_poverty_village=True), distinct=True),
+        demo_village_count=Count("villages", filter=Q(villages__is_demo_village=True), distinct=True),
+    )
+
+
+def village_list(*, villages: QuerySet) -> QuerySet:
+    return villages.select_related("township", "county")
+
+
+def relocation_site_list(*, sites: QuerySet) -> QuerySet:
+    return sites.select_related("county", "township", "village")
+
+
+def geography_counts() -> dict[str, int]:
+    """Totals of the city's geography (used by seed checks and the admin index)."""
+    return {
+        "counties": County.objects.count(),
+        "townships": Township.objects.count(),
+        "villages": Village.objects.count(),
+        "poverty_villages": Village.objects.filter(is_poverty_village=True).count(),
+        "demo_villages": Village.objects.filter(is_demo_village=True).count(),
+        "relocation_sites": RelocationSite.objects.count(),
+    }
