@@ -1,9 +1,40 @@
 from django.apps import AppConfig
 
+_ENTRY_MODELS = ["household", "member", "employment", "incomerecord", "assistancemeasure", "monitoringrecord"]
+_REFERENCE_MODELS = ["risktype", "monitoringthreshold", "dibaostandard", "employmenttarget"]
+
+
+def _perms(actions, models):
+    return [f"{action}_{model}" for model in models for action in actions]
+
+
+_VIEW_ALL = _perms(["view"], _ENTRY_MODELS + _REFERENCE_MODELS + ["reviewevent"])
+
 
 class MonitoringConfig(AppConfig):
     name = "monitoring"
     verbose_name = "防止返贫监测"
 
     # {role: [codename, ...]}: what each role's group may do on this app's models (accounts syncs it).
-    role_permissions: dict = {}
+    # Village officers and township clerks enter data; the township clerk also does 乡镇审核; county
+    # reviewers may edit their county and do 县级审定; leaders read; the city administrator does everything
+    # including the yearly reference data (thresholds, 低保标准, targets, risk types).
+    role_permissions: dict = {
+        "village_officer": _VIEW_ALL
+        + _perms(["add", "change"], _ENTRY_MODELS)
+        + _perms(["delete"], ["member", "employment", "incomerecord", "assistancemeasure"]),
+        "township_clerk": _VIEW_ALL
+        + _perms(["add", "change"], _ENTRY_MODELS)
+        + _perms(["delete"], ["member", "employment", "incomerecord", "assistancemeasure"])
+        + ["review_township"],
+        "county_reviewer": _VIEW_ALL
+        + _perms(["add", "change", "delete"], _ENTRY_MODELS)
+        + _perms(["add", "change"], ["employmenttarget"])
+        + ["review_township", "approve_county"],
+        "leader": _VIEW_ALL,
+        "city_admin": _VIEW_ALL
+        + _perms(["add", "change", "delete"], _ENTRY_MODELS + _REFERENCE_MODELS)
+        + ["review_township", "approve_county"],
+        "team_member": [],
+        "unit": [],
+    }
