@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from accounts.admin import ScopedAdminMixin
 
-from .models import County, RelocationSite, Township, Village
+from .models import County, RelocationSite, Township, Village, VillageCollectiveEconomy
 
 
 @admin.register(County)
@@ -40,3 +40,12 @@ class RelocationSiteAdmin(ScopedAdminMixin, admin.ModelAdmin):
     search_fields = ["name"]
     autocomplete_fields = ["county", "township", "village"]
     list_select_related = ["county", "township", "village"]
+
+
+@admin.register(VillageCollectiveEconomy)
+class VillageCollectiveEconomyAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["village", "year", "income", "party_branch_cooperatives", "trusteeship_services"]
+    list_filter = ["year", "village__county"]
+    search_fields = ["village__code", "village__name"]
+    autocomplete_fields = ["village"]
+    list_select_related = ["village"]

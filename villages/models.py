@@ -154,3 +154,47 @@ class RelocationSite(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class VillageCollectiveEconomy(models.Model):
+    """村集体经济年度情况: a village's collective income of one year, the cooperatives its party branch
+    leads (党支部领办合作社) and the agricultural trusteeship services it runs (农业生产托管服务).
+
+    One row per village and year; the dashboard's ``collective.*`` figures are plain aggregates of these."""
+
+    AREA_LOOKUP = "village_id"
+
+    village = models.ForeignKey(
+        Village, on_delete=models.PROTECT, related_name="collective_economy", verbose_name="行政村"
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    income = models.DecimalField("集体经济收入(元)", max_digits=14, decimal_places=2)
+    party_branch_cooperatives = models.PositiveIntegerField("党支部领办合作社数", default=0)
+    trusteeship_services = models.PositiveIntegerField("农业生产托管服务数", default=0)
+    note = models.CharField("备注", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "村集体经济"
+        verbose_name_plural = "村集体经济"
+        ordering = ["-year", "village_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["village", "year"],
+                name="collective_economy_unique_village_year",
+                violation_error_message="同一行政村同一年度只能有一条集体经济记录",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(income__gte=0),
+                name="collective_economy_income_not_negative",
+                violation_error_message="集体经济收入不能为负数",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(year__gte=2000, year__lte=2100),
+                name="collective_economy_year_range",
+                violation_error_message="年度须在 2000—2100 之间",
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "income"], name="collective_year_income_idx")]
+
+    def __str__(self):
+        return f"{self.village_id} {self.year}年集体经济"

@@ -1,0 +1,89 @@
+"""数据录入 for 帮扶资源: every admin and inline is scoped by area (ScopedAdminMixin)."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from accounts.admin import ScopedAdminMixin
+
+from .models import (
+    AssistanceProject,
+    ConsumptionPlatform,
+    ConsumptionSale,
+    PVEmployee,
+    PVIncome,
+    PVStation,
+    Workshop,
+    WorkshopEmployee,
+)
+
+
+class WorkshopEmployeeInline(ScopedAdminMixin, admin.TabularInline):
+    model = WorkshopEmployee
+    extra = 0
+    fields = ["name", "id_number", "member", "hired_on", "left_on"]
+    raw_id_fields = ["member"]
+
+
+@admin.register(Workshop)
+class WorkshopAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ["name", "village", "operator", "industry", "is_operating", "operating_since", "operating_until"]
+    list_filter = ["is_operating", "village__county"]
+    search_fields = ["name", "operator", "village__name", "village__code"]
+    autocomplete_fields = ["village"]
+    list_select_related = ["village"]
+    inlines = [WorkshopEmployeeInline]
+
+
+@admin.register(WorkshopEmployee)
+class WorkshopEmployeeAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "workshop", "member", "hired_on", "left_on"]
+    search_fields = ["name", "workshop__name"]
+    raw_id_fields = ["workshop", "member"]
+    list_select_related = ["workshop", "member"]
+
+
+class PVIncomeInline(ScopedAdminMixin, admin.TabularInline):
+    model = PVIncome
+    extra = 0
+    fields = ["year", "income", "posts"]
+
+
+class PVEmployeeInline(ScopedAdminMixin, admin.TabularInline):
+    model = PVEmployee
+    extra = 0
+    fields = ["year", "name", "id_number", "member", "post"]
+    raw_id_fields = ["member"]
+
+
+@admin.register(PVStation)
+class PVStationAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ["name", "village", "capacity_kw", "connected_on"]
+    list_filter = ["village__county"]
+    search_fields = ["name", "village__name", "village__code"]
+    autocomplete_fields = ["village"]
+    list_select_related = ["village"]
+    inlines = [PVIncomeInline, PVEmployeeInline]
+
+
+@admin.register(AssistanceProject)
+class AssistanceProjectAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ["name", "county", "village", "funding_source", "amount", "year", "unit_name", "status"]
+    list_filter = ["year", "funding_source", "status", "county"]
+    search_fields = ["name", "unit_name"]
+    autocomplete_fields = ["county", "village"]
+    list_select_related = ["county", "village"]
+
+
+@admin.register(ConsumptionPlatform)
+class ConsumptionPlatformAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "kind", "operator", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name", "operator"]
+
+
+@admin.register(ConsumptionSale)
+class ConsumptionSaleAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ["platform", "county", "year", "quarter", "month", "amount", "beneficiaries"]
+    list_filter = ["year", "quarter", "platform", "county"]
+    autocomplete_fields = ["county"]
+    list_select_related = ["platform", "county"]
