@@ -263,6 +263,38 @@ class AttendanceWeek(models.Model):
         return self.days_on_station >= WEEK_MIN_DAYS and self.nights_on_station >= WEEK_MIN_NIGHTS
 
 
+class Visit(models.Model):
+    """走访: a member's visit to a household of the registry (到户到人), with what was done."""
+
+    AREA_LOOKUP = "member__team__station_code"
+    SCOPE_OWNER_LOOKUPS = {"team_member": "member__user"}
+
+    member = models.ForeignKey(TeamMember, on_delete=models.CASCADE, related_name="visits", verbose_name="走访队员")
+    household = models.ForeignKey("monitoring.Household", on_delete=models.PROTECT, related_name="team_visits",
+                                  verbose_name="走访农户")
+    visited_on = models.DateField("走访日期")
+    content = models.TextField("走访内容")
+    recorded_at = models.DateTimeField("填报时间", auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "入户走访"
+        verbose_name_plural = "入户走访"
+        ordering = ["-visited_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(content=""), name="visit_has_content",
+                                   violation_error_message="请填写走访内容"),
+        ]
+        indexes = [
+            models.Index(fields=["member", "visited_on"], name="visit_member_date_idx"),
+            models.Index(fields=["household", "visited_on"], name="visit_household_date_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.member.name} 走访 {self.household_id} {self.visited_on:%Y-%m-%d}"
+
+
 class TrainingKind(models.TextChoices):
     CENTRAL = "central", "集中轮训"
     PEER = "peer", "书记讲给书记听"
