@@ -253,13 +253,13 @@ class AssistanceProject(models.Model):
             models.CheckConstraint(condition=_YEAR_RANGE, name="project_year_range",
                                    violation_error_message="年度须在 2000—2100 之间"),
             models.CheckConstraint(
-                condition=Q(village__isnull=True) | StartsWith(F("village_id"), F("county_id")),
+                condition=Q(village__isnull=True) | StartsWith(F("village"), F("county")),
                 name="project_village_in_county",
                 violation_error_message="实施行政村须在所属区县内",
             ),
             models.CheckConstraint(
-                condition=Q(village__isnull=True, area_code=F("county_id"))
-                | Q(village__isnull=False, area_code=F("village_id")),
+                condition=Q(village__isnull=True, area_code=F("county"))
+                | Q(village__isnull=False, area_code=F("village")),
                 name="project_area_code_matches",
                 violation_error_message="区域代码须为实施行政村或所属区县的代码",
             ),
