@@ -42,15 +42,12 @@ def sync_role_groups(sender=None, using="default", **kwargs):
     from .roles import Role
 
     labels = dict(Role.choices)
+    known = {
+        (app_label, codename): pk
+        for pk, app_label, codename in Permission.objects.using(using).values_list(
+            "pk", "content_type__app_label", "codename"
+        )
+    }
     for role, perms in collect_role_permissions().items():
         group, _ = Group.objects.using(using).get_or_create(name=labels[role])
-        found = []
-        for app_label, codename in sorted(perms):
-            perm = (
-                Permission.objects.using(using)
-                .filter(content_type__app_label=app_label, codename=codename)
-                .first()
-            )
-            if perm is not None:
-                found.append(perm)
-        group.permissions.set(found)
+        group.permissions.set([known[perm] for perm in sorted(perms) if perm in known])

@@ -65,14 +65,31 @@ def _area_lookup(model: type[Model]) -> str | None:
         ) from None
 
 
+def _filter_path(model: type[Model], lookup: str) -> str:
+    """The lookup to filter by: a foreign key named by its column (``village_id``) becomes
+    ``village__code``, which Django answers from the local column without a join."""
+    parts = lookup.split("__")
+    opts = model._meta
+    for i, part in enumerate(parts):
+        field = next((f for f in opts.get_fields() if f.name == part or getattr(f, "attname", None) == part), None)
+        if field is None:
+            raise ImproperlyConfigured(f"{model._meta.label}.AREA_LOOKUP {lookup!r}: no field {part!r}")
+        if field.is_relation:
+            if i == len(parts) - 1:
+                return "__".join([*parts[:-1], field.name, field.target_field.name])
+            opts = field.related_model._meta
+    return lookup
+
+
 def scope(queryset: QuerySet, user, action: str = VIEW) -> QuerySet:
     """The part of ``queryset`` that ``user`` may ``action`` (view / add / change / delete)."""
     if action not in ACTIONS:
         raise ValueError(f"unknown action {action!r}")
+    model = queryset.model
+    lookup = _area_lookup(model)
     role = role_of(user)
     if role is None:
         return queryset.none()
-    model = queryset.model
     opts = model._meta
     if not user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}"):
         return queryset.none()
@@ -81,10 +98,9 @@ def scope(queryset: QuerySet, user, action: str = VIEW) -> QuerySet:
         return queryset.filter(**{owner_lookup: user})
     if role not in AREA_ROLES:
         return queryset.none()
-    lookup = _area_lookup(model)
     if lookup is None or role == Role.CITY_ADMIN:
         return queryset
-    return queryset.filter(**{f"{lookup}__startswith": area_prefix(user.profile.area_code)})
+    return queryset.filter(**{f"{_filter_path(model, lookup)}__startswith": area_prefix(user.profile.area_code)})
 
 
 def instance_area_code(obj: Model) -> str | None:

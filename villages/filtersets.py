@@ -1,6 +1,8 @@
 import django_filters
 from django.db.models import Q
 
+from yuncheng.filters import YesNoFilter
+
 from .models import County, CountyCategory, RelocationSite, Township, Village
 
 
@@ -30,8 +32,8 @@ class TownshipFilterSet(django_filters.FilterSet):
 class VillageFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label="名称或代码", method="search")
     county = django_filters.ModelChoiceFilter(label="区县", queryset=County.objects.all(), empty_label="全部")
-    is_poverty_village = django_filters.BooleanFilter(label="脱贫村")
-    is_demo_village = django_filters.BooleanFilter(label="乡村振兴示范村")
+    is_poverty_village = YesNoFilter(label="脱贫村")
+    is_demo_village = YesNoFilter(label="乡村振兴示范村")
 
     class Meta:
         model = Village

@@ -64,7 +64,7 @@ class Township(models.Model):
                 condition=Exact(Length("code"), 9), name="township_code_9_digits", violation_error_message="乡镇代码须为 9 位"
             ),
             models.CheckConstraint(
-                condition=StartsWith(models.F("code"), models.F("county_id")),
+                condition=StartsWith(models.F("code"), models.F("county")),
                 name="township_code_in_county",
                 violation_error_message="乡镇代码须以所属区县代码开头",
             ),
@@ -98,12 +98,12 @@ class Village(models.Model):
                 condition=Exact(Length("code"), 12), name="village_code_12_digits", violation_error_message="行政村代码须为 12 位"
             ),
             models.CheckConstraint(
-                condition=StartsWith(models.F("code"), models.F("township_id")),
+                condition=StartsWith(models.F("code"), models.F("township")),
                 name="village_code_in_township",
                 violation_error_message="行政村代码须以所属乡镇代码开头",
             ),
             models.CheckConstraint(
-                condition=StartsWith(models.F("township_id"), models.F("county_id")),
+                condition=StartsWith(models.F("township"), models.F("county")),
                 name="village_township_in_county",
                 violation_error_message="所属乡镇须在所属区县内",
             ),
@@ -146,7 +146,7 @@ class RelocationSite(models.Model):
             models.UniqueConstraint(fields=["county", "name"], name="relocation_site_name_unique_in_county",
                                     violation_error_message="同一区县内安置点名称不能重复"),
             models.CheckConstraint(
-                condition=StartsWith(models.F("township_id"), models.F("county_id")),
+                condition=StartsWith(models.F("township"), models.F("county")),
                 name="relocation_site_township_in_county",
                 violation_error_message="所在乡镇须在所属区县内",
             ),

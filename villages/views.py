@@ -15,7 +15,7 @@ class ScopedListView(RoleRequiredMixin, SingleTableMixin, FilterView):
     """A list page: the model's queryset through the scoping function, a FilterSet and a Table."""
 
     template_name = "villages/list.html"
-    paginate_by = 50
+    table_pagination = {"per_page": 50}
     title = ""
 
     def get_queryset(self):

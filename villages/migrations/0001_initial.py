@@ -83,7 +83,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='township',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.StartsWith(models.F('code'), models.F('county_id')), name='township_code_in_county', violation_error_message='乡镇代码须以所属区县代码开头'),
+            constraint=models.CheckConstraint(condition=django.db.models.lookups.StartsWith(models.F('code'), models.F('county')), name='township_code_in_county', violation_error_message='乡镇代码须以所属区县代码开头'),
         ),
         migrations.AddConstraint(
             model_name='township',
@@ -99,11 +99,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='village',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.StartsWith(models.F('code'), models.F('township_id')), name='village_code_in_township', violation_error_message='行政村代码须以所属乡镇代码开头'),
+            constraint=models.CheckConstraint(condition=django.db.models.lookups.StartsWith(models.F('code'), models.F('township')), name='village_code_in_township', violation_error_message='行政村代码须以所属乡镇代码开头'),
         ),
         migrations.AddConstraint(
             model_name='village',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.StartsWith(models.F('township_id'), models.F('county_id')), name='village_township_in_county', violation_error_message='所属乡镇须在所属区县内'),
+            constraint=models.CheckConstraint(condition=django.db.models.lookups.StartsWith(models.F('township'), models.F('county')), name='village_township_in_county', violation_error_message='所属乡镇须在所属区县内'),
         ),
         migrations.AddConstraint(
             model_name='relocationsite',
@@ -111,6 +111,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='relocationsite',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.StartsWith(models.F('township_id'), models.F('county_id')), name='relocation_site_township_in_county', violation_error_message='所在乡镇须在所属区县内'),
+            constraint=models.CheckConstraint(condition=django.db.models.lookups.StartsWith(models.F('township'), models.F('county')), name='relocation_site_township_in_county', violation_error_message='所在乡镇须在所属区县内'),
         ),
     ]

@@ -13,3 +13,18 @@ def id_number(context, value):
     if request is not None and may_see_full_id(request.user):
         return value or ""
     return mask_id_number(value or "")
+
+
+@register.filter
+def bootstrap(field):
+    """Render a form field with Bootstrap's small control classes (filter forms, simple forms)."""
+    widget = field.field.widget
+    input_type = getattr(widget, "input_type", None)
+    if input_type == "checkbox":
+        css = "form-check-input"
+    elif input_type == "select" or widget.__class__.__name__.endswith("Select") or hasattr(widget, "choices"):
+        css = "form-select form-select-sm"
+    else:
+        css = "form-control form-control-sm"
+    existing = widget.attrs.get("class", "")
+    return field.as_widget(attrs={"class": f"{existing} {css}".strip() if css not in existing else existing})
