@@ -1,9 +1,11 @@
 from django.urls import path
 
-from yuncheng.placeholder import PlaceholderView
+from . import views
 
 app_name = "resident_teams"
 
 urlpatterns = [
-    path("", PlaceholderView.as_view(title="驻村工作队"), name="team_list"),
+    path("", views.TeamListView.as_view(), name="team_list"),
+    path("<int:pk>/", views.TeamDetailView.as_view(), name="team_detail"),
+    path("mine/", views.MyRecordsView.as_view(), name="my_records"),
 ]

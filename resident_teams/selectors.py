@@ -1,0 +1,268 @@
+"""Reads of 驻村帮扶 shared by the pages, the admin, the dashboard's metrics and the exports.
+
+Every function takes querysets that the caller has already passed through ``accounts.scoping.scope``
+(or builds on such a queryset), so scoping stays the caller's one call; the figures themselves are
+database aggregates.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Max, Q, QuerySet, Sum
+from django.db.models.functions import Substr
+
+from monitoring.models import Household
+
+from .models import (
+    TEAM_MAX_SIZE,
+    TEAM_MIN_OTHERS,
+    WEEK_MIN_DAYS,
+    WEEK_MIN_NIGHTS,
+    AttendanceWeek,
+    MemberRole,
+    StationKind,
+    TeamMember,
+    TrainingKind,
+    Visit,
+    WorkTeam,
+)
+
+# 五天四夜: the member-week was on station at least five days and four nights.
+COMPLIANT = Q(days_on_station__gte=WEEK_MIN_DAYS, nights_on_station__gte=WEEK_MIN_NIGHTS)
+
+
+def week_start_of(day: datetime.date) -> datetime.date:
+    """The Monday of the week ``day`` falls in."""
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def weeks_ending(day: datetime.date, count: int = 12) -> tuple[datetime.date, datetime.date]:
+    """(first Monday, last Monday) of the ``count`` whole weeks ending on or before ``day``."""
+    last = week_start_of(day + datetime.timedelta(days=1)) - datetime.timedelta(days=7)
+    return last - datetime.timedelta(days=7 * (count - 1)), last
+
+
+def _serving(prefix: str, day: datetime.date) -> Q:
+    return Q(**{f"{prefix}joined_on__lte": day}) & (
+        Q(**{f"{prefix}left_on__isnull": True}) | Q(**{f"{prefix}left_on__gt": day})
+    )
+
+
+# --- teams and the team rule ----------------------------------------------------------------------
+
+
+def team_list(*, teams: QuerySet, on: datetime.date, week_from: datetime.date | None = None,
+              week_to: datetime.date | None = None) -> QuerySet:
+    """Teams with their serving members on ``on`` (第一书记 and others counted apart) and their
+    attendance member-weeks in [week_from, week_to] (compliant ones apart), all counted by the database."""
+    serving = _serving("members__", on)
+    weeks = Q()
+    if week_from is not None:
+        weeks &= Q(members__attendance_weeks__week_start__gte=week_from)
+    if week_to is not None:
+        weeks &= Q(members__attendance_weeks__week_start__lte=week_to)
+    compliant = Q(
+        members__attendance_weeks__days_on_station__gte=WEEK_MIN_DAYS,
+        members__attendance_weeks__nights_on_station__gte=WEEK_MIN_NIGHTS,
+    )
+    return teams.select_related("county", "village", "relocation_site", "township").annotate(
+        member_count=Count("members", filter=serving, distinct=True),
+        secretary_count=Count("members", filter=serving & Q(members__role=MemberRole.FIRST_SECRETARY), distinct=True),
+        member_weeks=Count("members__attendance_weeks", filter=weeks, distinct=True),
+        compliant_weeks=Count("members__attendance_weeks", filter=weeks & compliant, distinct=True),
+    ).order_by("station_code", "code")
+
+
+TEAM_RULE_BROKEN = (
+    ~Q(secretary_count=1)
+    | Q(member_count__lt=F("secretary_count") + TEAM_MIN_OTHERS)
+    | Q(member_count__gt=TEAM_MAX_SIZE)
+)
+
+
+def team_rule_violations(*, teams: QuerySet, on: datetime.date) -> QuerySet:
+    """Teams (active on ``on``) whose serving members break the rule: exactly one 第一书记, at least two
+    other members, five people at most. Each row carries ``member_count`` and ``secretary_count``."""
+    return team_list(teams=teams.active_on(on), on=on).filter(TEAM_RULE_BROKEN)
+
+
+def team_rule_problems(team) -> list[str]:
+    """What is wrong with a team annotated by :func:`team_list`, in Chinese (empty when nothing is)."""
+    problems = []
+    if team.secretary_count == 0:
+        problems.append("没有在岗第一书记")
+    elif team.secretary_count > 1:
+        problems.append(f"有 {team.secretary_count} 名在岗第一书记（应为 1 名）")
+    others = team.member_count - team.secretary_count
+    if others < TEAM_MIN_OTHERS:
+        problems.append(f"除第一书记外在岗队员 {others} 名（至少 {TEAM_MIN_OTHERS} 名）")
+    if team.member_count > TEAM_MAX_SIZE:
+        problems.append(f"在岗 {team.member_count} 人（最多 {TEAM_MAX_SIZE} 人）")
+    return problems
+
+
+def team_get_annotated(*, teams: QuerySet, pk: int, on: datetime.date) -> WorkTeam:
+    return team_list(teams=teams, on=on).get(pk=pk)
+
+
+def team_members(*, team: WorkTeam) -> QuerySet:
+    return TeamMember.objects.filter(team=team).order_by("role", "joined_on", "id")
+
+
+# --- attendance (五天四夜) -------------------------------------------------------------------------
+
+
+def attendance_weeks(*, weeks: QuerySet) -> QuerySet:
+    """Attendance rows with ``compliant`` computed by the database."""
+    return weeks.annotate(compliant=ExpressionWrapper(COMPLIANT, output_field=BooleanField()))
+
+
+@dataclass(frozen=True)
+class Compliance:
+    member_weeks: int
+    compliant_weeks: int
+
+    @property
+    def pct(self) -> float | None:
+        """Compliant member-weeks / member-weeks in percent (None when nothing was recorded)."""
+        return round(100 * self.compliant_weeks / self.member_weeks, 1) if self.member_weeks else None
+
+
+def attendance_compliance(*, weeks: QuerySet) -> Compliance:
+    """五天四夜达标率 of a set of member-weeks (metrics.md ``teams.attendance_pct``)."""
+    row = weeks.aggregate(member_weeks=Count("pk"), compliant_weeks=Count("pk", filter=COMPLIANT))
+    return Compliance(row["member_weeks"], row["compliant_weeks"])
+
+
+def attendance_by_member(*, weeks: QuerySet) -> QuerySet:
+    """Per member: member-weeks and compliant member-weeks."""
+    return (
+        weeks.values("member_id", "member__name", "member__team_id")
+        .annotate(member_weeks=Count("pk"), compliant_weeks=Count("pk", filter=COMPLIANT))
+        .order_by("member__team_id", "member_id")
+    )
+
+
+def attendance_by_team(*, weeks: QuerySet) -> QuerySet:
+    """Per team: member-weeks and compliant member-weeks."""
+    return (
+        weeks.values("member__team_id", "member__team__code")
+        .annotate(member_weeks=Count("pk"), compliant_weeks=Count("pk", filter=COMPLIANT))
+        .order_by("member__team__code")
+    )
+
+
+def attendance_by_county(*, weeks: QuerySet) -> QuerySet:
+    """Per county (six-digit code): member-weeks and compliant member-weeks."""
+    return (
+        weeks.annotate(county_code=Substr("member__team__station_code", 1, 6))
+        .values("county_code")
+        .annotate(member_weeks=Count("pk"), compliant_weeks=Count("pk", filter=COMPLIANT))
+        .order_by("county_code")
+    )
+
+
+def attendance_calendar(*, team: WorkTeam, members: list[TeamMember], week_count: int = 12) -> dict:
+    """The team's attendance as weeks × members: ``{"weeks": [monday, ...], "rows": [(monday, [cell, ...])]}``,
+    where a cell is the member's AttendanceWeek (annotated ``compliant``) or None. The weeks are the
+    latest ``week_count`` weeks the team has records for."""
+    recorded = list(
+        AttendanceWeek.objects.filter(member__team=team)
+        .values_list("week_start", flat=True)
+        .distinct()
+        .order_by("-week_start")[:week_count]
+    )
+    if not recorded:
+        return {"weeks": [], "rows": []}
+    cells = {
+        (row.member_id, row.week_start): row
+        for row in attendance_weeks(
+            weeks=AttendanceWeek.objects.filter(member__team=team, week_start__gte=recorded[-1])
+        )
+    }
+    return {
+        "weeks": recorded,
+        "rows": [(week, [cells.get((m.pk, week)) for m in members]) for week in recorded],
+    }
+
+
+# --- visits (走访) and their coverage -------------------------------------------------------------
+
+
+def station_households(*, team: WorkTeam) -> QuerySet:
+    """Households of the registry in the team's station: its village, the households relocated to its
+    site, or every village of its township."""
+    if team.station_kind == StationKind.VILLAGE:
+        return Household.objects.filter(village_id=team.village_id)
+    if team.station_kind == StationKind.RELOCATION_SITE:
+        return Household.objects.filter(relocation_site_id=team.relocation_site_id)
+    return Household.objects.filter(village_id__startswith=team.township_id)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    households: int
+    visited: int
+
+    @property
+    def pct(self) -> float | None:
+        return round(100 * self.visited / self.households, 1) if self.households else None
+
+
+def visit_coverage(*, team: WorkTeam, date_from: datetime.date, date_to: datetime.date) -> Coverage:
+    """Share of the monitored households (监测户) in the team's station that a member of the team
+    visited between ``date_from`` and ``date_to`` (inclusive)."""
+    monitored = station_households(team=team).filter(is_monitored=True)
+    visited = monitored.filter(
+        team_visits__member__team=team, team_visits__visited_on__gte=date_from, team_visits__visited_on__lte=date_to
+    )
+    row = {
+        "households": monitored.count(),
+        "visited": visited.values("pk").distinct().count(),
+    }
+    return Coverage(**row)
+
+
+def visit_list(*, visits: QuerySet) -> QuerySet:
+    return visits.select_related("member", "member__team", "household")
+
+
+# --- trainings, inspections -----------------------------------------------------------------------
+
+
+def training_totals(*, sessions: QuerySet) -> dict:
+    """培训人次 (Σ attendees of every session) and the number of "书记讲给书记听" sessions."""
+    row = sessions.aggregate(
+        person_times=Sum("attendees"), sessions=Count("pk"), peer_sessions=Count("pk", filter=Q(kind=TrainingKind.PEER))
+    )
+    row["person_times"] = row["person_times"] or 0
+    return row
+
+
+def inspection_totals(*, inspections: QuerySet) -> dict:
+    """暗访次数 and 暗访通报次数 (inspections with a notification issued)."""
+    return inspections.aggregate(
+        inspections=Count("pk"), notifications=Count("pk", filter=Q(notification_issued=True))
+    )
+
+
+def visits_of(*, member: TeamMember) -> QuerySet:
+    return Visit.objects.filter(member=member).select_related("household").order_by("-visited_on", "-id")
+
+
+def attendance_period(*, weeks: QuerySet, count: int = 12) -> tuple[datetime.date, datetime.date] | None:
+    """(first Monday, last Monday) of the ``count`` weeks ending with the latest week recorded in
+    ``weeks``; None when nothing is recorded."""
+    latest = weeks.aggregate(latest=Max("week_start"))["latest"]
+    if latest is None:
+        return None
+    return latest - datetime.timedelta(days=7 * (count - 1)), latest
+
+
+def member_of_user(*, user, on: datetime.date) -> TeamMember | None:
+    """The serving member record of a 驻村队员 login (the latest one, if several)."""
+    return (
+        TeamMember.objects.serving_on(on).filter(user=user).select_related("team", "team__village",
+                                                                          "team__relocation_site", "team__township")
+        .order_by("-joined_on").first()
+    )
