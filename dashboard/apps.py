@@ -6,4 +6,13 @@ class DashboardConfig(AppConfig):
     verbose_name = "数据看板"
 
     # {role: [codename, ...]}: what each role's group may do on this app's models (accounts syncs it).
-    role_permissions: dict = {}
+    # The summaries are read through the catalogue only; no role edits them.
+    role_permissions: dict = {
+        role: ["view_villagesummary"]
+        for role in ("city_admin", "county_reviewer", "township_clerk", "village_officer", "leader")
+    }
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

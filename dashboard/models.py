@@ -1,1 +1,66 @@
-"""Models of the 数据看板 app."""
+"""Models of the 数据看板 app: the per-village summary of the registry's figures.
+
+The registry (≈130,000 households, ≈360,000 persons, an income row per household and quarter) is too
+large to aggregate on every page view, so the figures that come from it are kept here per village and
+period and added up per request (2,172 villages × a few columns). A row is deleted whenever a record it
+was computed from changes (``dashboard.signals``) or after a bulk write (``summaries_invalidate``), and
+the next read recomputes the missing rows (``dashboard.summaries``): a figure is never stale.
+"""
+
+from django.db import models
+
+
+class VillageSummary(models.Model):
+    """汇总: the registry's parts of the metrics for one village as of the end of one quarter."""
+
+    AREA_LOOKUP = "village_id"
+
+    village = models.ForeignKey(
+        "villages.Village", on_delete=models.CASCADE, related_name="dashboard_summaries", verbose_name="行政村"
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    quarter = models.PositiveSmallIntegerField("季度")
+    # 防止返贫监测 (as of the period end, county-approved only)
+    households = models.PositiveIntegerField("监测户数", default=0)
+    persons = models.PositiveIntegerField("监测人数", default=0)
+    households_eliminated = models.PositiveIntegerField("风险已消除户数", default=0)
+    persons_eliminated = models.PositiveIntegerField("风险已消除人数", default=0)
+    at_risk_labour = models.PositiveIntegerField("有劳动能力的风险未消除户数", default=0)
+    at_risk_labour_measured = models.PositiveIntegerField("其中落实开发式帮扶措施户数", default=0)
+    # 收入 (脱贫户, cumulative to the quarter)
+    income_total = models.DecimalField("脱贫户纯收入合计", max_digits=16, decimal_places=2, default=0)
+    income_persons = models.PositiveIntegerField("脱贫户计算人口", default=0)
+    relocated_total = models.DecimalField("搬迁脱贫户纯收入合计", max_digits=16, decimal_places=2, default=0)
+    relocated_persons = models.PositiveIntegerField("搬迁脱贫户计算人口", default=0)
+    below_threshold = models.PositiveIntegerField("低于监测范围户数", default=0)
+    # 就业
+    labour_force = models.PositiveIntegerField("脱贫劳动力", default=0)
+    migrant_workers = models.PositiveIntegerField("外出务工", default=0)
+    relocated_jobless = models.PositiveIntegerField("无人就业的搬迁户", default=0)
+    computed_at = models.DateTimeField("计算时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "村级指标汇总"
+        verbose_name_plural = "村级指标汇总"
+        ordering = ["village_id", "-year", "-quarter"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["village", "year", "quarter"], name="village_summary_unique_period",
+                violation_error_message="同一行政村同一季度只能有一条汇总",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quarter__gte=1, quarter__lte=4), name="village_summary_quarter_1_4",
+                violation_error_message="季度须为 1–4",
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "quarter", "village"], name="village_summary_period_idx")]
+
+    def __str__(self):
+        return f"{self.village_id} {self.year}Q{self.quarter}"
+
+
+SUMMARY_PARTS = [
+    "households", "persons", "households_eliminated", "persons_eliminated", "at_risk_labour",
+    "at_risk_labour_measured", "income_total", "income_persons", "relocated_total", "relocated_persons",
+    "below_threshold", "labour_force", "migrant_workers", "relocated_jobless",
+]

@@ -1,0 +1,369 @@
+"""The sources of the catalogue: each computes, for an area and a period, the parts a group of metrics
+is made of — for the area as a whole (``group_len=None`` → ``{"": parts}``) or for each child area
+(``group_len`` = the child codes' length → ``{child code: parts}``). A value for every group alike (a
+city-wide standard) is given under ``"*"``.
+
+Each source is a fixed, small number of grouped aggregates: the area is a prefix filter on an indexed
+code column and the grouping a ``Substr`` of it, so the number of queries does not grow with the number
+of counties or records. The registry's figures (households, persons, income, employment) come from the
+per-village summaries (``dashboard.summaries``); the other tables are small enough to aggregate directly.
+"""
+
+from collections import defaultdict
+from collections.abc import Callable
+from decimal import Decimal
+
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Substr
+
+from villages.models import Village
+from villages.selectors import LEVEL_CITY, Area
+
+from .periods import Period
+from .summaries import summaries_ensure, summary_totals
+
+ALL_GROUPS = "*"
+
+
+def _in_area(queryset, field: str, area: Area):
+    if area.level == LEVEL_CITY:
+        return queryset  # every code of the city's records starts with 1408
+    return queryset.filter(**{f"{field}__startswith": area.prefix})
+
+
+def _grouped(queryset, field: str, area: Area, group_len: int | None, **aggregates) -> dict[str, dict]:
+    """Aggregate ``queryset`` inside the area, as a whole or per child area (by the code's prefix)."""
+    queryset = _in_area(queryset, field, area)
+    if group_len is None:
+        row = queryset.aggregate(**aggregates)
+        return {"": {key: value or 0 for key, value in row.items()}}
+    rows = queryset.annotate(_group=Substr(F(field), 1, group_len)).values("_group").annotate(**aggregates).order_by()
+    return {row.pop("_group"): {key: value or 0 for key, value in row.items()} for row in rows}
+
+
+def _merge(*results: dict[str, dict]) -> dict[str, dict]:
+    merged: dict[str, dict] = defaultdict(dict)
+    for result in results:
+        for group, parts in result.items():
+            merged[group].update(parts)
+    return dict(merged)
+
+
+# ---------------------------------------------------------------- the registry (summaries)
+
+
+def registry(*, area: Area, period: Period, group_len: int | None) -> dict[str, dict]:
+    """Monitoring, income and employment parts from the village summaries, this period and the same
+    quarter of the year before (for the 序时 growth): ``prev_<part>``."""
+    periods = [period, period.previous_year]
+    summaries_ensure(prefix=area.prefix, periods=periods)
+    totals = summary_totals(prefix=area.prefix, periods=periods, group_len=group_len)
+    result: dict[str, dict] = defaultdict(dict)
+    for (year, quarter, group), parts in totals.items():
+        if (year, quarter) == (period.year, period.quarter):
+            result[group].update(parts)
+        else:
+            result[group].update({f"prev_{part}": value for part, value in parts.items()})
+    return dict(result)
+
+
+def monitoring_breakdowns(*, area: Area, period: Period, group_len: int | None) -> dict[str, dict]:
+    """Monitored households by category, risk type and identification channel (a household counts once
+    per category / type / channel it has among its approved records)."""
+    from monitoring.models import IdentificationChannel, MonitoringCategory, MonitoringRecord, RiskType
+
+    records = MonitoringRecord.objects.identified_as_of(period.end)
+    field = "household__village__code"
+    result: dict[str, dict] = defaultdict(lambda: {"by_category": {}, "by_risk": {}, "by_channel": {}})
+    risk_names = dict(RiskType.objects.values_list("code", "name"))
+    specs = [
+        ("by_category", records, "category", dict(MonitoringCategory.choices)),
+        ("by_channel", records, "channel", dict(IdentificationChannel.choices)),
+        ("by_risk", records.filter(risk_types__isnull=False), "risk_types", risk_names),
+    ]
+    for part, queryset, value_field, labels in specs:
+        queryset = _in_area(queryset, field, area)
+        group_fields = [value_field]
+        if group_len:
+            queryset = queryset.annotate(_group=Substr(F(field), 1, group_len))
+            group_fields.append("_group")
+        rows = queryset.values(*group_fields).annotate(n=Count("household_id", distinct=True)).order_by()
+        for row in rows:
+            group = row.get("_group", "")
+            label = labels.get(row[value_field], row[value_field])
+            result[group][part][label] = result[group][part].get(label, 0) + row["n"]
+    # Every label present (zeros included) and in the order of the enumeration.
+    ordered = {}
+    for group, parts in result.items():
+        ordered[group] = {
+            part: {label: parts[part].get(label, 0) for label in labels.values()} for part, _, _, labels in specs
+        }
+    if "" not in ordered and group_len is None:
+        ordered[""] = {part: {label: 0 for label in labels.values()} for part, _, _, labels in specs}
+    return ordered
+
+
+def employment_targets(*, area: Area, period: Period, group_len: int | None) -> dict[str, dict]:
+    """The migrant-work target of the area for the year: its own, else the sum of its children's."""
+    from monitoring.models import EmploymentTarget
+
+    rows = list(
+        EmploymentTarget.objects.filter(year=period.year)
+        .filter(Q(area_code=area.code) | Q(area_code__startswith=area.prefix))
+        .values_list("area_code", "migrant_target")
+    )
+
+    def target_of(code: str, prefix: str, child_len: int | None) -> int:
+        own = [target for c, target in rows if c == code]
+        if own:
+            return own[0]
+        return sum(target for c, target in rows if child_len and len(c) == child_len and c.startswith(prefix))
+
+    child_len = {6: 9, 9: 12}.get(len(area.code)) if area.level != LEVEL_CITY else 6
+    if group_len is None:
+        return {"": {"migrant_target": target_of(area.code, area.prefix, child_len)}}
+    grandchild_len = {6: 9, 9: 12}.get(group_len)
+    result = {}
+    for code, _ in rows:
+        if len(code) == group_len and code.startswith(area.prefix):
+            result[code] = {"migrant_target": target_of(code, code, grandchild_len)}
+    for code, _ in rows:
+        if grandchild_len and len(code) == grandchild_len:
+            parent = code[:group_len]
+            result.setdefault(parent, {"migrant_target": target_of(parent, parent, grandchild_len)})
+    return result
+
+
+# ---------------------------------------------------------------- assistance resources
+
+
+def workshops(*, area: Area, period: Period, group_len: int | None) -> dict[str, dict]:
+    """Workshops operating in the quarter and the persons they employed in it (those from 脱贫户 / 监测户 apart)."""
+    from assistance.models import Workshop, WorkshopEmployee
+
+    operating, employed, poverty = workshop_filters(period)
+    shops = _grouped(Workshop.objects.filter(operating), "village__code", area, group_len, workshops=Count("id"))
+    jobs = _grouped(
+        WorkshopEmployee.objects.filter(employed, workshop__in=Workshop.objects.filter(operating)),
+        "workshop__village__code", area, group_len,
+        workshop_jobs=Count("id"), workshop_poverty_jobs=Count("id", filter=poverty),
+    )
+    return _merge(shops, jobs)
+
+
+def workshop_filters(period: Period):
+    """(operating workshop Q, employed-in-quarter Q, from-the-registry Q) — shared with the record lists."""
+    start, end = period.quarter_start, period.end
+    operating = (Q(operating_since__isnull=True) | Q(operating_since__lte=end)) & (
+        Q(operating_until__gte=start) | Q(operating_until__isnull=True, is_operating=True)
+    )
+    employed = (Q(hired_on__isnull=True) | Q(hired_on__lte=end)) & (Q(left_on__isnull=True) | Q(left_on__gte=start))
+    poverty = Q(member__household__is_poverty_alleviated=True) | Q(member__household__is_monitored=True)
+    return operating, employed, poverty
+
+
+def pv(*, area: Area, period: Period, group_len: int | None) -> dict[str, dict]:
+    """PV stations connected by the period end; their income and posts in the year; persons of 脱贫户 /
+    监测户 on their posts in the year."""
+    from assistance.models import PVEmployee, PVIncome, PVStation
+
+    stations = _grouped(
+        PVStation.objects.filter(Q(connected_on__isnull=True) | Q(connected_on__lte=period.end)),
+        "village__code", area, group_len, pv_stations=Count("id"),
+    )
+    incomes = _grouped(PVIncome.objects.filter(year=period.year), "station__village__code", area, group_len,
+                       pv_income=Sum("income"), pv_posts=Sum("posts"))
+    people = _grouped(
+        PVEmployee.objects.filter(pv_beneficiary_q(period)), "station__village__code", area, group_len,
+        pv_beneficiaries=Count("member_id", distinct=True),
+    )
+    return _merge(stations, incomes, people)
+
+
+def pv_beneficiary_q(period: Period) -> Q:
+    return Q(year=period.year, member__isnull=False) & (
+        Q(member__household__is_poverty_alleviated=True) | Q(member__household__is_monitored=True)
+    )
+
+
+def projects(*, area: Area, period: Period, group_len: int | None) -> dict[str, dict]:
+    from assistance.models import AssistanceProject, FundingSource, ProjectStatus
+
+    unit = Q(funding_source=FundingSource.UNIT)
+    return _grouped(
+        AssistanceProject.objects.filter(year=period.year).exclude(status=ProjectStatus.CANCELLED),
+        "area_code", area, group_len,
+        linkage=Sum("amount", filter=Q(funding_source=FundingSource.LINKAGE)),
+        unit_amount=Sum("amount", filter=unit),
+        unit_projects=Count("id", filter=unit & Q(amount__gte=10000)),
+    )
+
+
+def consumption_sales_q(period: Period) -> Q:
+    """Sales of the year up to the quarter's end (a whole-year record counts in every quarter of its year)."""
+    return Q(year=period.year) & (
+        Q(quarter__isnull=True, month__isnull=True) | Q(quarter__lte=period.quarter) | Q(month__lte=period.end_month)
+    )
+
+
+def consumption(*, area: Area, period: Period, group_len: int | None) -> dict[str, dict]:
+    from assistance.models import ConsumptionSale
+
+    return _grouped(
+        ConsumptionSale.objects.filter(consumption_sales_q(period)), "county__code", area, group_len,
+        platforms=Count("platform_id", distinct=True), sales=Sum("amount"), beneficiaries=Sum("beneficiaries"),
+    )
+
+
+def collective(*, area: Area, period: Period, group_len: int | None) -> dict[str, dict]:
+    """Villages of the area, those with collective income ≥ 10万 / ≥ 30万 in the year, cooperatives, services."""
+    from villages.models import VillageCollectiveEconomy
+
+    villages = _grouped(Village.objects.all(), "code", area, group_len, villages=Count("code"))
+    economy = _grouped(
+        VillageCollectiveEconomy.objects.filter(year=period.year), "village__code", area, group_len,
+        villages_over_100k=Count("id", filter=Q(income__gte=100_000)),
+        villages_over_300k=Count("id", filter=Q(income__gte=300_000)),
+        cooperatives=Sum("party_branch_cooperatives"),
+        trusteeship=Sum("trusteeship_services"),
+    )
+    return _merge(villages, economy)
+
+
+def policy(*, area: Area, period: Period, group_len: int | None) -> dict[str, dict]:
+    """The year's 农村低保标准 (one for the whole city)."""
+    from monitoring.models import DibaoStandard
+
+    amount = DibaoStandard.objects.filter(year=period.year).values_list("amount", flat=True).first()
+    return {ALL_GROUPS: {"dibao_standard": amount or Decimal(0)}}
+
+
+# ---------------------------------------------------------------- resident teams
+
+
+def teams(*, area: Area, period: Period, group_len: int | None) -> dict[str, dict]:
+    """Teams on station at the period end, by station type, and their serving members."""
+    from resident_teams.models import StationType, TeamMember, WorkTeam
+
+    end = period.end
+    type_fields = {
+        StationType.POVERTY_VILLAGE.label: "is_poverty_village_station",
+        StationType.RELOCATION_SITE.label: "is_relocation_site_station",
+        StationType.KEY_TOWNSHIP.label: "is_key_township_station",
+        StationType.DEMO_VILLAGE.label: "is_demo_village_station",
+    }
+    active = WorkTeam.objects.active_on(end)
+    counted = _grouped(
+        active, "station_code", area, group_len, teams=Count("id"),
+        **{f"type_{i}": Count("id", filter=Q(**{field: True})) for i, field in enumerate(type_fields.values())},
+    )
+    members = _grouped(
+        TeamMember.objects.serving_on(end).filter(team__in=active), "team__station_code", area, group_len,
+        team_members=Count("id"),
+    )
+    for parts in counted.values():
+        parts["by_station"] = {label: parts.pop(f"type_{i}", 0) for i, label in enumerate(type_fields)}
+    result = _merge(counted, members)
+    if group_len is None:
+        result[""].setdefault("by_station", {label: 0 for label in type_fields})
+    return result
+
+
+def attendance(*, area: Area, period: Period, group_len: int | None) -> dict[str, dict]:
+    """Member-weeks of the quarter and those meeting 五天四夜 (≥ 5 days and ≥ 4 nights on station)."""
+    from resident_teams.models import WEEK_MIN_DAYS, WEEK_MIN_NIGHTS, AttendanceWeek
+
+    return _grouped(
+        AttendanceWeek.objects.filter(week_start__gte=period.quarter_start, week_start__lte=period.end),
+        "member__team__station_code", area, group_len,
+        weeks=Count("id"),
+        weeks_compliant=Count("id", filter=Q(days_on_station__gte=WEEK_MIN_DAYS,
+                                             nights_on_station__gte=WEEK_MIN_NIGHTS)),
+    )
+
+
+def trainings(*, area: Area, period: Period, group_len: int | None) -> dict[str, dict]:
+    from resident_teams.models import TrainingKind, TrainingSession
+
+    return _grouped(
+        TrainingSession.objects.filter(held_on__gte=period.start, held_on__lte=period.end),
+        "area_code", area, group_len,
+        training_person_times=Sum("attendees"), peer_sessions=Count("id", filter=Q(kind=TrainingKind.PEER)),
+    )
+
+
+def inspections(*, area: Area, period: Period, group_len: int | None) -> dict[str, dict]:
+    from resident_teams.models import Inspection
+
+    return _grouped(
+        Inspection.objects.filter(notification_issued=True, notified_on__gte=period.start,
+                                  notified_on__lte=period.end),
+        "area_code", area, group_len, inspection_reports=Count("id"),
+    )
+
+
+# ---------------------------------------------------------------- rectification
+
+
+def issues(*, area: Area, period: Period, group_len: int | None) -> dict[str, dict]:
+    """Issues found in the year up to the period end, by source and state as of the period end."""
+    from django.db.models import DurationField, ExpressionWrapper
+
+    from rectification.models import Issue, IssueQuerySet, IssueSource
+
+    screening = ~Q(source=IssueSource.INSPECTION)
+    closed = Q(closed_date__isnull=False, closed_date__lte=period.end)
+    result = _grouped(
+        Issue.objects.filter(found_date__gte=period.start, found_date__lte=period.end), "area_code", area, group_len,
+        total=Count("id"),
+        screening=Count("id", filter=screening),
+        inspection_issues=Count("id", filter=~screening),
+        aspects=Count("aspect_id", filter=screening, distinct=True),
+        categories=Count("category_id", filter=screening, distinct=True),
+        rectified=Count("id", filter=closed),
+        overdue=Count("id", filter=IssueQuerySet.overdue_q(period.end)),
+        closed_days=Sum(ExpressionWrapper(F("closed_date") - F("found_date"), output_field=DurationField()),
+                        filter=closed),
+    )
+    for parts in result.values():
+        days = parts.get("closed_days") or 0
+        parts["closed_days"] = days.days if hasattr(days, "days") else int(days)
+        parts["closed"] = parts["rectified"]
+        parts["in_progress"] = parts["total"] - parts["rectified"]
+    return result
+
+
+def letters(*, area: Area, period: Period, group_len: int | None) -> dict[str, dict]:
+    from rectification.models import SupervisionLetter
+
+    return _grouped(
+        SupervisionLetter.objects.filter(issued_date__gte=period.start, issued_date__lte=period.end),
+        "area_code", area, group_len, letters=Count("id"),
+    )
+
+
+SOURCES: dict[str, Callable[..., dict[str, dict]]] = {
+    "registry": registry,
+    "monitoring_breakdowns": monitoring_breakdowns,
+    "employment_targets": employment_targets,
+    "workshops": workshops,
+    "pv": pv,
+    "projects": projects,
+    "consumption": consumption,
+    "collective": collective,
+    "policy": policy,
+    "teams": teams,
+    "attendance": attendance,
+    "trainings": trainings,
+    "inspections": inspections,
+    "issues": issues,
+    "letters": letters,
+}
+
+
+def latest_income_period() -> Period | None:
+    """The latest (year, quarter) with an income record (served by the (year, quarter) index)."""
+    from monitoring.models import IncomeRecord
+
+    row = IncomeRecord.objects.order_by("-year", "-quarter").values_list("year", "quarter").first()
+    return Period(*row) if row else None

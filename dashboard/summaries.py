@@ -1,0 +1,242 @@
+"""Keeping :class:`~dashboard.models.VillageSummary` fresh.
+
+A summary row exists for every village and every period that has been read. Writes delete the rows of
+the village they touch (``dashboard.signals``; bulk writers call :func:`summaries_invalidate`), so "a
+village without a row for the period" *is* "stale": :func:`summaries_ensure` finds those villages with
+one anti-join over the 2,172 villages and recomputes them all at once with a fixed number of grouped
+queries (``_registry_parts``), whatever their number. Cost: a read of a fresh area is one indexed query
+over ≤ 2,172 × 2 rows; a recompute costs a few aggregates over the registry rows of the stale villages
+only (one village: milliseconds; the whole city after a seed or an import: a few seconds, once).
+"""
+
+import datetime
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+
+from villages.models import Village
+
+from .models import SUMMARY_PARTS, VillageSummary
+from .periods import Period
+
+
+def summaries_invalidate(*, village_codes=None) -> int:
+    """Forget the summaries of these villages (None: every village) — after a bulk write, an import,
+    or a change of reference data (the monitoring threshold). The next read recomputes them."""
+    rows = VillageSummary.objects.all()
+    if village_codes is not None:
+        rows = rows.filter(village_id__in=list(village_codes))
+    return rows.delete()[0]
+
+
+def refresh_summaries(*, periods=None) -> int:
+    """Forget every summary and rebuild those of ``periods`` (a list of Period) now; the seed and the
+    importers call it after bulk writes. Returns the number of rows built."""
+    summaries_invalidate()
+    built = 0
+    for period in periods or []:
+        built += summaries_build(period=period, village_codes=None)
+    return built
+
+
+def summaries_ensure(*, prefix: str, periods: list[Period]) -> None:
+    """Recompute the summaries of villages inside ``prefix`` that have none for one of ``periods``."""
+    stale = Q()
+    for period in periods:
+        stale |= ~Exists(VillageSummary.objects.filter(village_id=OuterRef("code"), year=period.year,
+                                                       quarter=period.quarter))
+    missing = list(Village.objects.filter(code__startswith=prefix).filter(stale).values_list("code", flat=True))
+    if not missing:
+        return
+    everything = len(missing) == Village.objects.filter(code__startswith=prefix).count()
+    for period in periods:
+        summaries_build(period=period, village_codes=None if everything else missing, prefix=prefix)
+
+
+def _age_bounds(day: datetime.date, low: int, high: int) -> tuple[datetime.date, datetime.date]:
+    """Birth dates of persons aged low..high (inclusive, whole years) on ``day``: (born after, born on or before)."""
+
+    def years_before(years):
+        try:
+            return day.replace(year=day.year - years)
+        except ValueError:  # 29 February
+            return day.replace(year=day.year - years, day=28)
+
+    return years_before(high + 1), years_before(low)
+
+
+@transaction.atomic
+def summaries_build(*, period: Period, village_codes=None, prefix: str = "") -> int:
+    """Compute and store the summaries of the villages (None: every village inside ``prefix``)."""
+    if village_codes is None:
+        codes = list(Village.objects.filter(code__startswith=prefix).values_list("code", flat=True))
+    else:
+        codes = list(village_codes)
+    parts = _registry_parts(period=period, village_codes=None if village_codes is None else codes, prefix=prefix)
+    old = VillageSummary.objects.filter(year=period.year, quarter=period.quarter)
+    if village_codes is None:
+        old.filter(village__code__startswith=prefix).delete()
+    else:
+        old.filter(village_id__in=codes).delete()
+    rows = [
+        VillageSummary(village_id=code, year=period.year, quarter=period.quarter, **parts.get(code, {}))
+        for code in codes
+    ]
+    VillageSummary.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+    return len(rows)
+
+
+def _registry_parts(*, period: Period, village_codes, prefix: str) -> dict[str, dict]:
+    """The registry's parts of the metrics per village: six grouped aggregates, whatever the number of villages."""
+    from monitoring.models import (
+        DEVELOPMENT_MEASURES,
+        LABOUR_SKILLS_ABLE,
+        OUTSIDE_COUNTY,
+        WORKING_AGE,
+        AssistanceMeasure,
+        Employment,
+        Household,
+        IncomeRecord,
+        Member,
+        MonitoringRecord,
+        MonitoringThreshold,
+    )
+
+    end = period.end
+    born_after, born_by = _age_bounds(end, *WORKING_AGE)
+
+    def in_area(queryset, path):
+        if village_codes is not None:
+            return queryset.filter(**{f"{path}__in": village_codes})
+        if prefix:
+            return queryset.filter(**{f"{path.replace('_id', '__code')}__startswith": prefix})
+        return queryset
+
+    parts: dict[str, dict] = defaultdict(dict)
+
+    identified = MonitoringRecord.objects.identified_as_of(end)
+    open_records = identified.exclude(elimination_status="approved", elimination_month__lte=end)
+    able_member = Member.objects.filter(
+        household=OuterRef("pk"), labour_skill__in=LABOUR_SKILLS_ABLE, birth_date__gt=born_after,
+        birth_date__lte=born_by,
+    )
+
+    # 1. monitored households, eliminated, at risk with labour (and with a development measure)
+    households = (
+        in_area(Household.objects.all(), "village_id")
+        .annotate(
+            identified=Exists(identified.filter(household=OuterRef("pk"))),
+            at_risk=Exists(open_records.filter(household=OuterRef("pk"))),
+            labour=Exists(able_member),
+            measured=Exists(AssistanceMeasure.objects.filter(
+                household=OuterRef("pk"), measure_type__in=DEVELOPMENT_MEASURES, start_date__lte=end)),
+        )
+        .filter(identified=True)
+        .values("village_id")
+        .annotate(
+            households=Count("id"),
+            households_eliminated=Count("id", filter=Q(at_risk=False)),
+            at_risk_labour=Count("id", filter=Q(at_risk=True, labour=True)),
+            at_risk_labour_measured=Count("id", filter=Q(at_risk=True, labour=True, measured=True)),
+        )
+        .order_by()
+    )
+    for row in households:
+        parts[row.pop("village_id")].update(row)
+
+    # 2. their members
+    members = (
+        in_area(Member.objects.all(), "household__village_id")
+        .filter(household__in=identified.values("household_id"))
+        .annotate(at_risk=Exists(open_records.filter(household=OuterRef("household_id"))))
+        .values("household__village_id")
+        .annotate(persons=Count("id"), persons_eliminated=Count("id", filter=Q(at_risk=False)))
+        .order_by()
+    )
+    for row in members:
+        parts[row.pop("household__village_id")].update(row)
+
+    # 3. income of the period: 脱贫户 (persons-weighted), relocated 脱贫户, and households below the line
+    threshold = MonitoringThreshold.objects.filter(year=period.year).values_list("amount", flat=True).first()
+    poverty = Q(household__is_poverty_alleviated=True)
+    sums = {
+        "income_total": Sum("net_income", filter=poverty),
+        "income_persons": Sum("persons", filter=poverty),
+        "relocated_total": Sum("net_income", filter=poverty & Q(household__is_relocated=True)),
+        "relocated_persons": Sum("persons", filter=poverty & Q(household__is_relocated=True)),
+    }
+    if threshold is not None:
+        sums["below_threshold"] = Count("household_id", filter=below_threshold_q(period, threshold), distinct=True)
+    incomes = (
+        in_area(IncomeRecord.objects.filter(year=period.year, quarter=period.quarter), "household__village_id")
+        .values("household__village_id")
+        .annotate(**sums)
+        .order_by()
+    )
+    for row in incomes:
+        code = row.pop("household__village_id")
+        parts[code].update({key: value or 0 for key, value in row.items()})
+
+    # 4. labour force of 脱贫户 and those working outside the county in the year
+    labour = (
+        in_area(Member.objects.all(), "household__village_id")
+        .filter(household__is_poverty_alleviated=True, labour_skill__in=LABOUR_SKILLS_ABLE,
+                birth_date__gt=born_after, birth_date__lte=born_by)
+        .annotate(away=Exists(Employment.objects.filter(member=OuterRef("pk"), year=period.year,
+                                                        location__in=OUTSIDE_COUNTY)))
+        .values("household__village_id")
+        .annotate(labour_force=Count("id"), migrant_workers=Count("id", filter=Q(away=True)))
+        .order_by()
+    )
+    for row in labour:
+        parts[row.pop("household__village_id")].update(row)
+
+    # 5. relocated households with labour and nobody employed in the year
+    jobless = (
+        in_area(Household.objects.filter(is_relocated=True), "village_id")
+        .annotate(
+            labour=Exists(able_member),
+            employed=Exists(Employment.objects.filter(member__household=OuterRef("pk"), year=period.year)),
+        )
+        .filter(labour=True, employed=False)
+        .values("village_id")
+        .annotate(relocated_jobless=Count("id"))
+        .order_by()
+    )
+    for row in jobless:
+        parts[row.pop("village_id")].update(row)
+    return parts
+
+
+def below_threshold_q(period: Period, threshold: Decimal) -> Q:
+    """Income records (of the period) of 脱贫户 and 监测户 whose per-capita net income, annualised
+    (cumulative × 4 / quarter), is below the year's monitoring threshold."""
+    from monitoring.models import MonitoringRecord
+
+    identified = MonitoringRecord.objects.identified_as_of(period.end)
+    households = Q(household__is_poverty_alleviated=True) | Q(household__in=identified.values("household_id"))
+    return households & Q(per_capita_income__lt=threshold * period.quarter / Decimal(4))
+
+
+def summary_totals(*, prefix: str, periods: list[Period], group_len: int | None) -> dict:
+    """{(year, quarter, group): {part: total}} over the summaries of ``prefix`` (one query)."""
+    from django.db.models.functions import Substr
+
+    period_q = Q()
+    for period in periods:
+        period_q |= Q(year=period.year, quarter=period.quarter)
+    rows = VillageSummary.objects.filter(period_q)
+    if prefix:
+        rows = rows.filter(village__code__startswith=prefix)
+    group_fields = ["year", "quarter"]
+    if group_len:
+        rows = rows.annotate(group=Substr("village_id", 1, group_len))
+        group_fields.append("group")
+    rows = rows.values(*group_fields).annotate(**{part: Sum(part) for part in SUMMARY_PARTS}).order_by()
+    totals = {}
+    for row in rows:
+        key = (row.pop("year"), row.pop("quarter"), row.pop("group", ""))
+        totals[key] = {part: value or 0 for part, value in row.items()}
+    return totals
