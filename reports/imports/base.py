@@ -1,0 +1,227 @@
+"""The all-or-nothing import engine shared by the three workbooks of import-templates.md.
+
+1. ``read``: every sheet the workbook needs is read and every cell parsed; a cell that does not parse
+   becomes a RowError (sheet, row, column, value, Chinese reason) and the row is kept out of step 2.
+2. ``plan``: the importer checks the rows against each other and against the database (codes that must
+   exist, keys used twice, the user's area) and works out what would be created, changed or left as it
+   is — without writing. Any error anywhere → the answer is the full error list and nothing is written.
+3. ``write``: only when the whole file is clean, inside one transaction.
+
+Re-importing the same file finds every row unchanged and writes nothing.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+
+from accounts.roles import Role, role_of
+
+from ..reading import CellError, RowError, Workbook, WorkbookRefused, clean_text, column_name
+
+
+def norm_header(text) -> str:
+    """Headers compare after NFKC (full-width brackets) and without spaces."""
+    return "".join(unicodedata.normalize("NFKC", clean_text(text)).split())
+
+
+@dataclass(frozen=True)
+class Col:
+    header: str
+    key: str
+    parse: Callable[[Any], Any] = clean_text
+    required: bool = False
+    help: str = ""
+    choices: tuple[str, ...] = ()  # labels offered as a drop-down in the template
+    width: float | None = None
+    kind: str = "text"  # for template formats and exports: text / int / money / date / month
+    optional: bool = False  # an extra column after the contract's: read when present, never required
+
+
+@dataclass(frozen=True)
+class SheetDef:
+    name: str
+    columns: tuple[Col, ...]
+    required: bool = True
+    help: str = ""
+
+
+@dataclass
+class Row:
+    sheet: str
+    number: int
+    values: dict[str, Any]
+    raw: dict[str, Any]
+    bad: bool = False  # a cell did not parse: the row still names its keys for cross-checks, nothing more
+
+
+@dataclass
+class Change:
+    """One line of the preview: what happens to one record."""
+
+    label: str  # 户, 成员, …
+    key: str
+    action: str  # 新增 / 修改
+    detail: str = ""
+
+
+@dataclass
+class ImportResult:
+    errors: list[RowError] = field(default_factory=list)
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)  # label → {新增, 修改, 不变}
+    changes: list[Change] = field(default_factory=list)
+    written: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def nothing_to_do(self) -> bool:
+        return all(c.get("新增", 0) == 0 and c.get("修改", 0) == 0 for c in self.counts.values())
+
+    def count(self, label: str, action: str, n: int = 1):
+        bucket = self.counts.setdefault(label, {"新增": 0, "修改": 0, "不变": 0})
+        bucket[action] += n
+
+
+class Importer:
+    """Subclasses declare ``title``, ``key`` and ``sheets`` and implement ``plan`` and ``write``."""
+
+    key = ""
+    title = ""
+    sheets: tuple[SheetDef, ...] = ()
+    preview_limit = 200
+
+    def __init__(self, user):
+        self.user = user
+        self.role = role_of(user)
+        self.result = ImportResult()
+        self.rows: dict[str, list[Row]] = {}
+
+    # ---- helpers for subclasses
+    @property
+    def approves(self) -> bool:
+        """County reviewers and the city administrator import as county-approved data."""
+        return self.role in (Role.COUNTY_REVIEWER, Role.CITY_ADMIN)
+
+    def error(self, row: Row | None, header: str, reason: str, *, sheet: str | None = None):
+        sheet = sheet or (row.sheet if row else "")
+        value = "" if row is None else row.raw.get(header, "")
+        index = self._column_index.get(sheet, {}).get(header)
+        column = column_name(header, index) if index is not None else header
+        self.result.errors.append(
+            RowError(sheet=sheet, row=row.number if row else None, column=column,
+                     value=clean_text(value)[:60], reason=reason)
+        )
+
+    def change(self, label: str, key: str, action: str, detail: str = ""):
+        self.result.count(label, action)
+        if action != "不变" and len(self.result.changes) < self.preview_limit:
+            self.result.changes.append(Change(label, key, action, detail))
+
+    # ---- the steps
+    def read(self, book: Workbook):
+        self._column_index: dict[str, dict[str, int]] = {}
+        names = {norm_header(n): n for n in book.sheetnames}
+        for sheet in self.sheets:
+            actual = names.get(norm_header(sheet.name))
+            if actual is None:
+                if sheet.required:
+                    self.result.errors.append(
+                        RowError(sheet.name, None, "", "", f"缺少工作表「{sheet.name}」（请使用本系统下载的模板）")
+                    )
+                self.rows[sheet.name] = []
+                continue
+            self.rows[sheet.name] = self._read_sheet(book, actual, sheet)
+
+    def _read_sheet(self, book: Workbook, actual: str, sheet: SheetDef) -> list[Row]:
+        rows: list[Row] = []
+        wanted = {norm_header(c.header): c for c in sheet.columns}
+        positions: dict[str, int] = {}
+        self._column_index[sheet.name] = {}
+        for ref in book.merged_data_ranges(actual):
+            start = ref.split(":")[0]
+            self.result.errors.append(
+                RowError(sheet.name, int("".join(ch for ch in start if ch.isdigit())), ref, "",
+                         f"数据区域不能有合并单元格（{ref}），请取消合并并在每一行填写完整")
+            )
+        iterator = book.rows(actual)
+        header_row = next(iterator, None)
+        if header_row is None:
+            self.result.errors.append(RowError(sheet.name, 1, "", "", "工作表是空的：第 1 行应为表头"))
+            return rows
+        for index, text in enumerate(header_row[1]):
+            col = wanted.get(norm_header(text))
+            if col is not None and col.header not in positions:
+                positions[col.header] = index
+        self._column_index[sheet.name] = positions
+        missing = [c.header for c in sheet.columns if c.header not in positions and not c.optional]
+        if missing:
+            for header in missing:
+                self.result.errors.append(RowError(sheet.name, 1, header, "", f"缺少表头列「{header}」"))
+            return rows
+        columns = [(c, positions[c.header]) for c in sheet.columns if c.header in positions]
+        absent = {c.key: None for c in sheet.columns if c.header not in positions}
+        for number, values in iterator:
+            if not any(v is not None and clean_text(v) != "" for v in values):
+                continue
+            parsed, raw, bad = dict(absent), {}, False
+            for col, index in columns:
+                value = values[index] if index < len(values) else None
+                raw[col.header] = value
+                if value is None or (isinstance(value, str) and value.strip() == ""):
+                    if col.required:
+                        self._cell_error(sheet.name, number, col, index, value, "必填项不能为空")
+                        bad = True
+                    parsed[col.key] = None if col.parse is not clean_text else ""
+                    continue
+                try:
+                    parsed[col.key] = col.parse(value)
+                except CellError as exc:
+                    self._cell_error(sheet.name, number, col, index, value, str(exc))
+                    parsed[col.key] = None
+                    bad = True
+            rows.append(Row(sheet.name, number, parsed, raw, bad))
+        return rows
+
+    def _cell_error(self, sheet, number, col, index, value, reason):
+        self.result.errors.append(
+            RowError(sheet, number, column_name(col.header, index), clean_text(value)[:60], reason)
+        )
+
+    def plan(self):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def write(self):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+def run_import(importer_class: type[Importer], path, user, *, commit: bool) -> ImportResult:
+    """Validate the whole file; when ``commit`` and there is no error, write it in one transaction."""
+    importer = importer_class(user)
+    try:
+        with Workbook(path) as book:
+            importer.read(book)
+    except WorkbookRefused as exc:
+        importer.result.errors.append(RowError("", None, "", "", str(exc)))
+        return importer.result
+    total = sum(len(rows) for rows in importer.rows.values())
+    if total == 0 and not importer.result.errors:
+        importer.result.errors.append(RowError("", None, "", "", "文件中没有数据行（表头下方为空）"))
+        return importer.result
+    importer.plan()
+    if importer.result.errors:
+        importer.result.errors.sort(key=lambda e: ([s.name for s in importer.sheets].index(e.sheet)
+                                                   if e.sheet in [s.name for s in importer.sheets] else -1,
+                                                   e.row or 0))
+        return importer.result
+    if commit and not importer.result.nothing_to_do:
+        with transaction.atomic():
+            importer.write()
+        importer.result.written = True
+    return importer.result

@@ -1,0 +1,164 @@
+"""Data in the import layout: the export that the importer reads back without loss.
+
+Each function answers {sheet name: rows} in the column order of the importer's SheetDef, for the records
+of an area inside the user's scope. ID numbers are written in full (the file is for re-import), so only
+roles that may see full numbers get it.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied
+
+from accounts.roles import may_see_full_id
+from accounts.scoping import scope
+
+CHUNK = 5000
+YES, NO = "是", "否"
+
+
+def _yn(value):
+    return YES if value else NO
+
+
+def _month(value):
+    return f"{value:%Y-%m}" if value else None
+
+
+def _check(user):
+    if not may_see_full_id(user):
+        raise PermissionDenied("您的角色不能导出含完整身份证号的数据")
+
+
+def household_data(*, user, prefix: str, employment_year: int | None = None) -> dict:
+    from monitoring.models import (
+        AssistanceMeasure,
+        Education,
+        EliminationMode,
+        EliminationStatus,
+        Employment,
+        EmploymentChannel,
+        Health,
+        Household,
+        IdentificationChannel,
+        IncomeRecord,
+        LabourSkill,
+        Member,
+        MeasureType,
+        MonitoringCategory,
+        MonitoringRecord,
+        Relation,
+        SchoolStatus,
+        WorkLocation,
+    )
+
+    _check(user)
+    year = employment_year or datetime.date.today().year
+    households = scope(Household.objects.all(), user).filter(village__code__startswith=prefix)
+    labels = {
+        "category": dict(MonitoringCategory.choices), "channel": dict(IdentificationChannel.choices),
+        "mode": dict(EliminationMode.choices), "relation": dict(Relation.choices), "education": dict(Education.choices),
+        "school": dict(SchoolStatus.choices), "health": dict(Health.choices), "labour": dict(LabourSkill.choices),
+        "location": dict(WorkLocation.choices), "job": dict(EmploymentChannel.choices),
+        "measure": dict(MeasureType.choices),
+    }
+
+    def household_rows():
+        records = {}
+        for record in (MonitoringRecord.objects.filter(household__in=households)
+                       .order_by("household_id", "identified_month", "id").prefetch_related("risk_types")):
+            records[record.household_id] = record
+        heads = dict(Member.objects.filter(household__in=households, relation=Relation.HEAD)
+                     .values_list("household_id", "id_number"))
+        for h in households.select_related("relocation_site").order_by("village_id", "code").iterator(chunk_size=CHUNK):
+            r = records.get(h.pk)
+            kind = ("脱贫户、监测户" if h.is_poverty_alleviated else "监测户") if r else (
+                "脱贫户" if h.is_poverty_alleviated else "一般农户")
+            eliminated = r is not None and r.elimination_status == EliminationStatus.APPROVED
+            yield (
+                h.code, h.village_id, h.head_name, heads.get(h.pk, ""), h.phone, kind,
+                labels["category"].get(r.category) if r else None, labels["channel"].get(r.channel) if r else None,
+                _month(r.identified_month) if r else None,
+                "、".join(t.name for t in sorted(r.risk_types.all(), key=lambda t: t.sort_order)) if r else None,
+                _yn(eliminated) if r else None, labels["mode"].get(r.elimination_mode) if eliminated else None,
+                _month(r.elimination_month) if eliminated else None,
+                _yn(h.is_relocated), h.relocation_site.name if h.relocation_site else None,
+                _yn(h.is_dibao), _yn(h.is_tekun), _yn(h.is_no_labour),
+            )
+
+    def member_rows():
+        jobs = {
+            e[0]: e[1:] for e in Employment.objects.filter(member__household__in=households, year=year)
+            .values_list("member_id", "location", "months", "channel")
+        }
+        rows = (Member.objects.filter(household__in=households).order_by("household__village_id", "household__code", "id")
+                .values_list("id", "household__code", "name", "id_number", "relation", "education", "school_status",
+                             "health", "labour_skill", "has_medical_insurance"))
+        for mid, code, name, number, relation, education, school, health, labour, insured in rows.iterator(
+                chunk_size=CHUNK):
+            job = jobs.get(mid)
+            yield (code, name, number, labels["relation"][relation], labels["education"][education],
+                   labels["school"][school], labels["health"][health], labels["labour"][labour],
+                   labels["location"][job[0]] if job else None, job[1] if job else None,
+                   labels["job"][job[2]] if job else None, _yn(insured))
+
+    def income_rows():
+        rows = (IncomeRecord.objects.filter(household__in=households)
+                .order_by("household__code", "year", "quarter")
+                .values_list("household__code", "year", "quarter", "wage_income", "business_income",
+                             "property_income", "transfer_income", "production_expense"))
+        yield from rows.iterator(chunk_size=CHUNK)
+
+    def measure_rows():
+        rows = (AssistanceMeasure.objects.filter(household__in=households)
+                .order_by("household__code", "start_date", "id")
+                .values_list("household__code", "measure_type", "content", "start_date", "amount"))
+        for code, kind, content, start, amount in rows.iterator(chunk_size=CHUNK):
+            yield code, labels["measure"][kind], content, start, amount
+
+    return {"户信息": household_rows(), "家庭成员": member_rows(), "收入": income_rows(), "帮扶措施": measure_rows()}
+
+
+def issue_data(*, user, prefix: str) -> dict:
+    from rectification.models import Issue, IssueSource, IssueStatus
+
+    sources, statuses = dict(IssueSource.choices), dict(IssueStatus.choices)
+    rows = (scope(Issue.objects.all(), user).filter(area_code__startswith=prefix).order_by("number")
+            .values_list("number", "source", "aspect__name", "category__name", "county_id", "village_id",
+                         "description", "responsible_unit__name", "responsible_person", "found_date", "deadline",
+                         "status", "measures", "completed_date", "closed_date"))
+
+    def issue_rows():
+        for (number, source, aspect, category, county, village, description, unit, person, found, deadline, status,
+             measures, completed, closed) in rows.iterator(chunk_size=CHUNK):
+            yield (number, sources[source], aspect, category, county, village, description, unit, person, found,
+                   deadline, statuses[status], measures, completed, closed)
+
+    return {"问题": issue_rows()}
+
+
+def team_data(*, user, prefix: str) -> dict:
+    from resident_teams.models import STATION_TYPE_FIELDS, DispatchLevel, MemberRole, StationType, TeamMember, WorkTeam
+
+    _check(user)
+    teams = scope(WorkTeam.objects.all(), user).filter(station_code__startswith=prefix)
+    levels, roles = dict(DispatchLevel.choices), dict(MemberRole.choices)
+
+    def team_rows():
+        for team in teams.select_related("relocation_site").order_by("code"):
+            types = "、".join(StationType(kind).label for kind, f in STATION_TYPE_FIELDS.items() if getattr(team, f))
+            station = team.village_id or team.township_id or (team.relocation_site.name if team.relocation_site else "")
+            yield (team.code, types, station, team.dispatch_unit, levels[team.dispatch_level], team.arrived_on,
+                   team.departed_on)
+
+    def member_rows():
+        rows = (TeamMember.objects.filter(team__in=teams).order_by("team__code", "id")
+                .values_list("team__code", "name", "id_number", "role", "unit", "phone", "joined_on", "left_on"))
+        for code, name, number, role, unit, phone, joined, left in rows:
+            yield code, name, number, roles[role], unit, phone, joined, left
+
+    return {"工作队": team_rows(), "队员": member_rows()}
+
+
+DATA_EXPORTS = {"households": household_data, "issues": issue_data, "teams": team_data}
