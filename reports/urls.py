@@ -1,9 +1,16 @@
 from django.urls import path
 
-from yuncheng.placeholder import PlaceholderView
+from . import views
 
 app_name = "reports"
 
 urlpatterns = [
-    path("", PlaceholderView.as_view(title="报表"), name="index"),
+    path("", views.ReportIndexView.as_view(), name="index"),
+    path("export/<slug:key>/", views.ReportExportView.as_view(), name="export"),
+    path("jobs/<int:pk>/", views.ExportJobView.as_view(), name="job"),
+    path("jobs/<int:pk>/status/", views.ExportJobStatusView.as_view(), name="job_status"),
+    path("jobs/<int:pk>/download/", views.ExportJobDownloadView.as_view(), name="job_download"),
+    path("templates/<slug:key>/", views.TemplateDownloadView.as_view(), name="template"),
+    path("data/<slug:key>/", views.DataExportView.as_view(), name="data"),
+    path("import/", views.ImportView.as_view(), name="import"),
 ]

@@ -59,6 +59,9 @@ class Row:
     bad: bool = False  # a cell did not parse: the row still names its keys for cross-checks, nothing more
 
 
+ACTIONS = {"新增": "created", "修改": "changed", "不变": "unchanged"}
+
+
 @dataclass
 class Change:
     """One line of the preview: what happens to one record."""
@@ -72,7 +75,7 @@ class Change:
 @dataclass
 class ImportResult:
     errors: list[RowError] = field(default_factory=list)
-    counts: dict[str, dict[str, int]] = field(default_factory=dict)  # label → {新增, 修改, 不变}
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)  # label → {created, changed, unchanged}
     changes: list[Change] = field(default_factory=list)
     written: bool = False
 
@@ -82,11 +85,11 @@ class ImportResult:
 
     @property
     def nothing_to_do(self) -> bool:
-        return all(c.get("新增", 0) == 0 and c.get("修改", 0) == 0 for c in self.counts.values())
+        return all(c["created"] == 0 and c["changed"] == 0 for c in self.counts.values())
 
     def count(self, label: str, action: str, n: int = 1):
-        bucket = self.counts.setdefault(label, {"新增": 0, "修改": 0, "不变": 0})
-        bucket[action] += n
+        bucket = self.counts.setdefault(label, {"created": 0, "changed": 0, "unchanged": 0})
+        bucket[ACTIONS[action]] += n
 
 
 class Importer:

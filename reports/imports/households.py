@@ -22,6 +22,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.scoping import code_in_area
+from dashboard.summaries import summaries_invalidate
 from monitoring.models import (
     AssistanceMeasure,
     Education,
@@ -209,6 +210,7 @@ class HouseholdImporter(Importer):
         # --- 户信息
         self.households: dict[str, Household] = {}
         self.hh_new, self.hh_changed = [], []
+        self.old_villages: set[str] = set()
         self.records_plan = []  # (household code, row values, risk codes)
         seen: dict[str, int] = {}
         for row in hh_rows:
@@ -264,6 +266,7 @@ class HouseholdImporter(Importer):
                     if not self.can_change:
                         self.error(row, "户编号", "您的角色无权修改已有农户")
                         continue
+                    self.old_villages.add(current.village_id)
                     for k in diff:
                         setattr(current, k, fields[k])
                     self.hh_changed.append(current)
@@ -607,6 +610,8 @@ class HouseholdImporter(Importer):
             bulk_update_with_history(self.measure_changed, AssistanceMeasure, ["content", "amount"],
                                      batch_size=BATCH, **history)
         self._write_records(history)
+        # Bulk writes send no signals: tell the dashboard which villages' summaries are stale.
+        summaries_invalidate(village_codes={h.village_id for h in self.households.values()} | self.old_villages)
 
     def _write_records(self, history):
         for record in self.record_new:

@@ -1,0 +1,80 @@
+"""Writes of the 报表 app: background export jobs."""
+
+import tempfile
+import time
+from pathlib import Path
+
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+
+from villages.selectors import area_get
+
+from .exports import REPORTS, report_context, report_write
+from .models import ExportJob
+
+PROGRESS_EVERY_SECONDS = 1.0
+
+
+@transaction.atomic
+def export_job_create(*, user, report_key: str, area_code: str, year: int, quarter: int, rows_total: int = 0) -> ExportJob:
+    """Record a background export; the caller queues it with :func:`export_job_enqueue` once committed."""
+    report = REPORTS[report_key]
+    area = area_get(code=area_code)
+    ctx = report_context(user=user, area=area, year=year, quarter=quarter)
+    job = ExportJob(user=user, report=report_key, area_code=area.code, year=year, quarter=quarter,
+                    rows_total=rows_total, filename=report.filename(ctx))
+    job.full_clean()
+    job.save()
+    return job
+
+
+def export_job_enqueue(job: ExportJob) -> None:
+    from django_q.tasks import async_task
+
+    async_task("reports.services.export_job_run", job.pk, task_name=f"导出 {job.filename}"[:100], group="reports")
+
+
+def export_job_run(job_id: int) -> None:
+    """The worker's side: write the report into the media store, reporting progress on the job row."""
+    job = ExportJob.objects.select_related("user__profile").get(pk=job_id)
+    if job.status == ExportJob.Status.DONE:
+        return
+    ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.RUNNING, progress=0, error="")
+    last = [time.monotonic()]
+
+    def on_row(done: int):
+        now = time.monotonic()
+        if now - last[0] >= PROGRESS_EVERY_SECONDS:
+            last[0] = now
+            total = max(job.rows_total, done, 1)
+            ExportJob.objects.filter(pk=job.pk).update(rows_done=done, progress=min(99, done * 100 // total))
+
+    try:
+        report = REPORTS[job.report]
+        ctx = report_context(user=job.user, area=area_get(code=job.area_code), year=job.year, quarter=job.quarter,
+                             on_row=on_row)
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "export.xlsx"
+            rows = report_write(report, ctx, path)
+            with open(path, "rb") as fh:
+                job.file.save(f"{job.report}_{job.area_code}_{job.year}Q{job.quarter}_{job.pk}.xlsx", File(fh),
+                              save=False)
+        ExportJob.objects.filter(pk=job.pk).update(
+            file=job.file.name, status=ExportJob.Status.DONE, progress=100, rows_done=rows,
+            finished_at=timezone.now(),
+        )
+    except Exception as exc:  # the page shows the failure; the worker log keeps the traceback
+        ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.FAILED, error=str(exc)[:1000],
+                                                   finished_at=timezone.now())
+        raise
+
+
+def export_job_start(*, user, report_key: str, area_code: str, year: int, quarter: int, rows_total: int = 0) -> ExportJob:
+    job = export_job_create(user=user, report_key=report_key, area_code=area_code, year=year, quarter=quarter,
+                            rows_total=rows_total)
+    export_job_enqueue(job)
+    job.refresh_from_db()
+    return job
+
+
