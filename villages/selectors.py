@@ -93,7 +93,7 @@ def county_list(*, counties: QuerySet | None = None) -> QuerySet:
         village_count=Count("villages", distinct=True),
         poverty_village_count=Count("villages", filter=Q(villages__is_poverty_village=True), distinct=True),
         demo_village_count=Count("villages", filter=Q(villages__is_demo_village=True), distinct=True),
-    )
+    ).order_by("code")  # Meta.ordering does not apply to GROUP BY queries
 
 
 def township_list(*, townships: QuerySet) -> QuerySet:
@@ -101,7 +101,7 @@ def township_list(*, townships: QuerySet) -> QuerySet:
         village_count=Count("villages", distinct=True),
         poverty_village_count=Count("villages", filter=Q(villages__is_poverty_village=True), distinct=True),
         demo_village_count=Count("villages", filter=Q(villages__is_demo_village=True), distinct=True),
-    )
+    ).order_by("code")
 
 
 def village_list(*, villages: QuerySet) -> QuerySet:

@@ -2,15 +2,17 @@ import django_tables2 as tables
 
 from .models import County, RelocationSite, Township, Village
 
+NUMERIC = {"th": {"class": "text-end"}, "td": {"class": "text-end"}}
+
 
 class CountyTable(tables.Table):
     code = tables.Column(verbose_name="区县代码", linkify=("villages:county_detail", {"code": tables.A("code")}))
     name = tables.Column(verbose_name="区县", linkify=("villages:county_detail", {"code": tables.A("code")}))
     category = tables.Column(verbose_name="县类别")
-    township_count = tables.Column(verbose_name="乡镇数", attrs={"td": {"class": "text-end"}})
-    village_count = tables.Column(verbose_name="行政村数", attrs={"td": {"class": "text-end"}})
-    poverty_village_count = tables.Column(verbose_name="脱贫村", attrs={"td": {"class": "text-end"}})
-    demo_village_count = tables.Column(verbose_name="示范村", attrs={"td": {"class": "text-end"}})
+    township_count = tables.Column(verbose_name="乡镇数", attrs=NUMERIC)
+    village_count = tables.Column(verbose_name="行政村数", attrs=NUMERIC)
+    poverty_village_count = tables.Column(verbose_name="脱贫村", attrs=NUMERIC)
+    demo_village_count = tables.Column(verbose_name="示范村", attrs=NUMERIC)
 
     class Meta:
         model = County
@@ -23,9 +25,9 @@ class CountyTable(tables.Table):
 class TownshipTable(tables.Table):
     code = tables.Column(verbose_name="乡镇代码", linkify=("villages:township_detail", {"code": tables.A("code")}))
     name = tables.Column(verbose_name="乡镇", linkify=("villages:township_detail", {"code": tables.A("code")}))
-    village_count = tables.Column(verbose_name="行政村数", attrs={"td": {"class": "text-end"}})
-    poverty_village_count = tables.Column(verbose_name="脱贫村", attrs={"td": {"class": "text-end"}})
-    demo_village_count = tables.Column(verbose_name="示范村", attrs={"td": {"class": "text-end"}})
+    village_count = tables.Column(verbose_name="行政村数", attrs=NUMERIC)
+    poverty_village_count = tables.Column(verbose_name="脱贫村", attrs=NUMERIC)
+    demo_village_count = tables.Column(verbose_name="示范村", attrs=NUMERIC)
 
     class Meta:
         model = Township

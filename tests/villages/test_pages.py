@@ -75,3 +75,9 @@ def test_county_page_query_count_is_fixed(client_for, users, django_assert_num_q
     # townships: count + page, villages: count + page, the county summary counts
     with django_assert_num_queries(11):
         client.get(reverse("villages:county_detail", args=["140829"]))
+
+
+def test_county_page_lists_townships_in_code_order(client_for, users):
+    response = client_for(users.city_admin).get(reverse("villages:county_detail", args=["140829"]))
+    codes = [row.record.code for row in response.context["township_table"].paginated_rows]
+    assert codes == sorted(codes) == ["140829100", "140829101"]
