@@ -155,6 +155,14 @@ class Issue(models.Model):
     village = models.ForeignKey(
         Village, on_delete=models.PROTECT, null=True, blank=True, related_name="issues", verbose_name="行政村"
     )
+    household = models.ForeignKey(
+        "monitoring.Household", on_delete=models.PROTECT, null=True, blank=True, related_name="issues",
+        verbose_name="农户",
+    )
+    inspection = models.ForeignKey(
+        "resident_teams.Inspection", on_delete=models.SET_NULL, null=True, blank=True, related_name="issues",
+        verbose_name="来源暗访", help_text="暗访发现的问题：所属的那次暗访",
+    )
     # The village's code if there is one, else the county's: what scoping filters by prefix.
     area_code = models.CharField("区域代码", max_length=12, db_index=True, editable=False)
     description = models.TextField("问题描述")
@@ -229,6 +237,8 @@ class Issue(models.Model):
             errors["category"] = f"问题类别“{self.category}”不属于问题方面“{self.aspect}”"
         if self.village_id and self.county_id and not self.village_id.startswith(self.county_id):
             errors["village"] = "行政村不在所选区县内"
+        if self.household_id and self.household.village_id != self.village_id:
+            errors["household"] = "农户须属于所选行政村"
         if errors:
             raise ValidationError(errors)
 

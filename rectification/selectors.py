@@ -10,7 +10,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accounts.scoping import area_prefix
 
-from .models import Issue, IssueSource, IssueStatus, IssueTransition
+from .models import HandOver, Issue, IssueSource, IssueStatus, IssueTransition
 
 
 def issues_in_area(*, code: str | None, issues: QuerySet | None = None) -> QuerySet:
@@ -33,8 +33,6 @@ def issue_detail(*, issues: QuerySet, pk: int) -> QuerySet:
         .prefetch_related(
             Prefetch("transitions", queryset=IssueTransition.objects.select_related("user__profile")),
             "evidence__uploaded_by",
-            "related",
-            "letters",
         )
     )
 
@@ -71,10 +69,20 @@ def issue_summary(*, issues: QuerySet, start: datetime.date, end: datetime.date)
 
 
 def letter_list(*, letters: QuerySet) -> QuerySet:
-    return letters.select_related("addressee_county", "addressee_unit").annotate(issue_count=Count("issues"))
+    return letters.select_related("addressee_county", "addressee_unit").annotate(issue_count=Count("issues")).order_by(
+        "-issued_date", "-id"
+    )
 
 
 def letter_detail(*, letters: QuerySet, pk: int) -> QuerySet:
     return letters.filter(pk=pk).select_related("addressee_county", "addressee_unit", "issued_by")
 
 
+
+
+def handover_list(*, handovers: QuerySet) -> QuerySet:
+    """双交办 lists with how many issues each holds and how many the county has handed on to a unit."""
+    return handovers.select_related("county").annotate(
+        issue_count=Count("items"),
+        handed_on_count=Count("items", filter=Q(items__unit__isnull=False)),
+    ).order_by("county_id", "-handed_date", "id")

@@ -1,0 +1,85 @@
+"""Evidence upload: allowed types and size only, with a clear Chinese message, and nothing saved otherwise."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from rectification import services
+from rectification.models import IssueEvidence, IssueStatus
+
+from .factories import IssueFactory
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+@pytest.fixture
+def issue(rect):
+    return IssueFactory(category=rect.category, status=IssueStatus.IN_PROGRESS, responsible_unit=rect.pinglu_unit)
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def stored_files(media):
+    return [p for p in media.rglob("*") if p.is_file()]
+
+
+def test_unit_uploads_a_pdf_and_it_is_kept_with_who_and_when(issue, users, media):
+    evidence = services.issue_evidence_add(
+        issue=issue, user=users.unit_user, uploaded=SimpleUploadedFile("整改报告.pdf", PDF, "application/pdf")
+    )
+    assert evidence.original_name == "整改报告.pdf"
+    assert evidence.uploaded_by == users.unit_user
+    assert evidence.size == len(PDF)
+    assert len(stored_files(media)) == 1
+
+
+def test_wrong_file_type_is_refused_with_a_clear_message_and_nothing_saved(issue, users, media):
+    with pytest.raises(ValidationError, match="类型不允许.*仅支持 PDF、JPG、PNG、DOCX、XLSX"):
+        services.issue_evidence_add(
+            issue=issue, user=users.unit_user, uploaded=SimpleUploadedFile("run.exe", b"MZ\x90\x00", "application/x-msdownload")
+        )
+    assert not IssueEvidence.objects.exists()
+    assert stored_files(media) == []
+
+
+def test_file_renamed_to_pdf_is_refused(issue, users, media):
+    with pytest.raises(ValidationError, match="内容与扩展名"):
+        services.issue_evidence_add(
+            issue=issue, user=users.unit_user, uploaded=SimpleUploadedFile("假的.pdf", b"MZ\x90\x00 not a pdf")
+        )
+    assert not IssueEvidence.objects.exists()
+    assert stored_files(media) == []
+
+
+def test_oversized_file_is_refused_with_a_clear_message_and_nothing_saved(issue, users, media):
+    big = PNG + b"\x00" * (services.EVIDENCE_MAX_BYTES + 1 - len(PNG))
+    with pytest.raises(ValidationError, match="过大.*不能超过 10 MB"):
+        services.issue_evidence_add(issue=issue, user=users.unit_user, uploaded=SimpleUploadedFile("现场.png", big))
+    assert not IssueEvidence.objects.exists()
+    assert stored_files(media) == []
+
+
+def test_another_unit_cannot_upload_evidence(issue, rect, media):
+    with pytest.raises(PermissionDenied):
+        services.issue_evidence_add(issue=issue, user=rect.rsj_user, uploaded=SimpleUploadedFile("a.pdf", PDF))
+    assert not IssueEvidence.objects.exists()
+
+
+def test_upload_page_shows_the_chinese_error_and_saves_nothing(issue, users, client_for, media):
+    client = client_for(users.unit_user)
+    url = reverse("rectification:evidence_upload", args=[issue.pk])
+    response = client.post(url, {"file": SimpleUploadedFile("表格.xls", b"\xd0\xcf\x11\xe0")}, follow=True)
+    assert response.status_code == 200
+    assert "类型不允许" in response.content.decode()
+    assert not IssueEvidence.objects.exists()
+    assert stored_files(media) == []
+
+    response = client.post(url, {"file": SimpleUploadedFile("照片.png", PNG)}, follow=True)
+    assert "已上传" in response.content.decode()
+    assert IssueEvidence.objects.get().original_name == "照片.png"
