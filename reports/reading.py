@@ -46,7 +46,7 @@ class RowError:
         if self.row:
             where += f"第 {self.row} 行"
         if self.column:
-            where += f"「{self.column}」列"
+            where += f"「{self.column}」"
         value = f"（值：{self.value}）" if self.value not in ("", None) else ""
         return f"{where}{value}：{self.reason}"
 

@@ -48,6 +48,9 @@ def write_book(path, sheets: dict[str, tuple[list[str], list[dict]]]):
         ws.append(headers)
         for row in rows:
             ws.append([row.get(h) for h in headers])
+            for cell in ws[ws.max_row]:
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"  # typed as text (as Excel stores '=… entered with a quote)
     book.save(path)
     return path
 
