@@ -8,7 +8,7 @@ database aggregates.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Max, Q, QuerySet, Sum
+from django.db.models import BooleanField, Case, Count, ExpressionWrapper, F, IntegerField, Max, Q, QuerySet, Sum, When
 from django.db.models.functions import Substr
 
 from monitoring.models import Household
@@ -105,8 +105,15 @@ def team_get_annotated(*, teams: QuerySet, pk: int, on: datetime.date) -> WorkTe
     return team_list(teams=teams, on=on).get(pk=pk)
 
 
+ROLE_ORDER = Case(
+    When(role=MemberRole.FIRST_SECRETARY, then=0), When(role=MemberRole.LEADER, then=1), default=2,
+    output_field=IntegerField(),
+)
+
+
 def team_members(*, team: WorkTeam) -> QuerySet:
-    return TeamMember.objects.filter(team=team).order_by("role", "joined_on", "id")
+    """The team's members, 第一书记 first, then 队长, then 队员, earliest on post first."""
+    return TeamMember.objects.filter(team=team).order_by(ROLE_ORDER, "joined_on", "id")
 
 
 # --- attendance (五天四夜) -------------------------------------------------------------------------

@@ -30,7 +30,7 @@ class TeamListView(RoleRequiredMixin, SingleTableMixin, FilterView):
     filterset_class = WorkTeamFilterSet
     table_class = WorkTeamTable
     template_name = "resident_teams/team_list.html"
-    paginate_by = 50
+    table_pagination = {"per_page": 50}
 
     def dispatch(self, request, *args, **kwargs):
         # A 驻村队员's own page is "my attendance and visits"; the list is for the area roles.
