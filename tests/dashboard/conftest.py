@@ -222,12 +222,12 @@ def ledger(geo):
     from rectification.models import Aspect, Category, Issue, ResponsibleUnit, SupervisionLetter
 
     d = datetime.date
-    a1 = Aspect.objects.create(name="责任落实")
-    a2 = Aspect.objects.create(name="工作落实")
-    c1 = Category.objects.create(aspect=a1, name="类别一")
-    c2 = Category.objects.create(aspect=a1, name="类别二")
-    c3 = Category.objects.create(aspect=a2, name="类别三")
-    unit = ResponsibleUnit.objects.create(name="市人社局")
+    a1 = Aspect.objects.get_or_create(name="测试方面一")[0]
+    a2 = Aspect.objects.get_or_create(name="测试方面二")[0]
+    c1 = Category.objects.get_or_create(aspect=a1, name="类别一")[0]
+    c2 = Category.objects.get_or_create(aspect=a1, name="类别二")[0]
+    c3 = Category.objects.get_or_create(aspect=a2, name="类别三")[0]
+    unit = ResponsibleUnit.objects.get_or_create(name="测试责任单位")[0]
 
     def issue(number, **kwargs):
         return Issue.objects.create(number=number, description="问题", **kwargs)

@@ -1,0 +1,61 @@
+"""The drill-down list as a simple Excel workbook (the provincial report formats live in ``reports``)."""
+
+import datetime
+import io
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+MAX_ROWS = 20_000  # larger lists go through the 报表 page's background export
+
+
+class TooManyRows(Exception):
+    pass
+
+
+def _resolve(obj, accessor: str):
+    value = obj
+    for part in accessor.split("."):
+        value = getattr(value, part, None)
+        if value is None:
+            return ""
+        if callable(value):
+            value = value()
+    return value
+
+
+def _cell_value(value):
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, (int, float, Decimal, datetime.date)):
+        return value
+    text = str(value)
+    # Never a formula: text that would start one is written as text.
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text
+
+
+def records_workbook(*, record_list, queryset, title: str) -> bytes:
+    count = queryset.count()
+    if count > MAX_ROWS:
+        raise TooManyRows(f"明细共 {count:,} 条，超过 {MAX_ROWS:,} 条，请缩小区域后导出，或到“报表”页面后台导出。")
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("明细")
+    sheet.freeze_panes = "A3"
+    title_cell = WriteOnlyCell(sheet, value=title)
+    title_cell.font = Font(bold=True, size=14)
+    sheet.append([title_cell])
+    headers = []
+    for _, heading in record_list.columns:
+        cell = WriteOnlyCell(sheet, value=heading)
+        cell.font = Font(bold=True)
+        headers.append(cell)
+    sheet.append(headers)
+    for obj in queryset.iterator(chunk_size=2000):
+        sheet.append([_cell_value(_resolve(obj, accessor)) for accessor, _ in record_list.columns])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,285 @@
+"""The dashboards, their chart data, the drill-down lists and the JSON API.
+
+Every figure comes from the catalogue (``dashboard.catalogue``); these views only choose which figures,
+for which area and period, and lay them out. The area is always checked against the user's scope (the
+catalogue refuses an area outside it with PermissionDenied → 403)."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import content_disposition_header, urlencode
+from django.views import View
+from django.views.generic import TemplateView
+from django_tables2 import RequestConfig
+
+from accounts.roles import AREA_ROLES, CITY_CODE, Role, role_of
+from accounts.scoping import user_covers_area
+from accounts.views import RoleRequiredMixin
+from villages.selectors import LEVEL_CITY, area_children, area_get
+
+from . import charts, exports
+from .catalogue import METRICS, metric_records, metric_values, metric_values_by_child
+from .formatting import format_change, format_value, json_response
+from .pages import HOME, NAV, SECTIONS
+from .periods import PeriodError, period_choices, period_parse
+from .records import RECORD_LISTS
+from .tables import comparison_table, record_table
+
+LEVEL_LABELS = {"city": "区县", "county": "乡镇", "township": "行政村", "village": "行政村"}
+
+
+class BadRequest(Exception):
+    """A parameter the user can fix; the message (Chinese) is shown with status 400."""
+
+
+def parse_area_period(request):
+    """(area, period) from ?area=&year=&quarter=; the area defaults to the user's own."""
+    try:
+        period = period_parse(request.GET.get("year"), request.GET.get("quarter"))
+    except PeriodError as error:
+        raise BadRequest(str(error)) from None
+    code = (request.GET.get("area") or "").strip()
+    if not code:
+        profile = getattr(request.user, "profile", None)
+        code = profile.area_code if profile is not None and role_of(request.user) in AREA_ROLES else CITY_CODE
+    area = area_get(code=code)
+    if area is None:
+        raise BadRequest(f"区域代码不存在：{code}")
+    if not user_covers_area(request.user, area.code):
+        raise PermissionDenied("该区域不在您的管辖范围内")
+    return area, period
+
+
+def page_url(name: str, area, period, **extra) -> str:
+    params = {"year": period.year, "quarter": period.quarter}
+    if area.level != LEVEL_CITY:
+        params["area"] = area.code
+    params.update(extra)
+    return f"{reverse(f'dashboard:{name}')}?{urlencode(params)}"
+
+
+def records_url(key: str, area, period) -> str | None:
+    if METRICS[key].records is None:
+        return None
+    params = {"year": period.year, "quarter": period.quarter}
+    if area.level != LEVEL_CITY:
+        params["area"] = area.code
+    return f"{reverse('dashboard:records', kwargs={'key': key})}?{urlencode(params)}"
+
+
+class AreaPeriodMixin:
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            self.area, self.period = parse_area_period(request) if request.user.is_authenticated else (None, None)
+        except BadRequest as error:
+            return render(request, "dashboard/bad_request.html", {"message": str(error), "title": "参数有误"},
+                          status=400)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class DashboardView(RoleRequiredMixin, AreaPeriodMixin, TemplateView):
+    """A dashboard page: KPI cards with the change against the same quarter of the year before, charts
+    (drawn from the chart JSON views), and a comparison table of the child areas with a 合计 row."""
+
+    template_name = "dashboard/dashboard.html"
+    page = HOME
+
+    def get_context_data(self, **kwargs):
+        area, period, page = self.area, self.period, self.page
+        user = self.request.user
+        keys = list(dict.fromkeys([*page.kpis, *page.table, *page.breakdowns]))
+        values = metric_values(user=user, area=area, year=period.year, quarter=period.quarter, keys=keys)
+        before = metric_values(user=user, area=area, year=period.year - 1, quarter=period.quarter, keys=page.kpis)
+        cards = []
+        for key in page.kpis:
+            metric = METRICS[key]
+            change, change_css = format_change(values[key], before[key], metric.kind)
+            cards.append({
+                "metric": metric, "value": format_value(values[key], metric.kind), "url": records_url(key, area, period),
+                "change": change, "change_css": change_css,
+            })
+        breakdowns = [{"metric": METRICS[key], "items": values[key].items(), "url": records_url(key, area, period)}
+                      for key in page.breakdowns]
+        child_rows = metric_values_by_child(user=user, area=area, year=period.year, quarter=period.quarter,
+                                            keys=page.table)
+        table = None
+        if child_rows:
+            rows = []
+            for child, child_values in child_rows:
+                row = {"name": child.name, "code": child.code, "_url": page_url(page.name, child, period),
+                       "_urls": {key: records_url(key, child, period) for key in page.table}}
+                row.update({f"m{i}": child_values[key] for i, key in enumerate(page.table)})
+                rows.append(row)
+            table = comparison_table(
+                keys=page.table, rows=rows, totals=values,
+                total_urls={key: records_url(key, area, period) for key in page.table},
+                area_label=LEVEL_LABELS[area.level],
+            )
+            RequestConfig(self.request, paginate=False).configure(table)
+        chart_params = {"year": period.year, "quarter": period.quarter}
+        if area.level != LEVEL_CITY:
+            chart_params["area"] = area.code
+        chart_query = urlencode(chart_params)
+        return super().get_context_data(
+            title=f"{page.title} · {area.name}",
+            page=page,
+            area=area,
+            period=period,
+            cards=cards,
+            breakdowns=breakdowns,
+            table=table,
+            child_label=LEVEL_LABELS[area.level],
+            charts=[{"name": name, "url": f"{reverse('dashboard:chart', kwargs={'name': name})}?{chart_query}"}
+                    for name in page.charts],
+            nav=[(name, label, page_url(name, area, period), name == page.name) for name, label in NAV],
+            chain=[(a, page_url(page.name, a, period)) for a in area.chain if user_covers_area(user, a.code)],
+            area_options=self.area_options(area, [child for child, _ in child_rows]),
+            choices=period_choices(period),
+            **kwargs,
+        )
+
+    def area_options(self, area, children):
+        """The area picker: the areas above (inside the user's scope), this one, and those one level down."""
+        user = self.request.user
+        options = [(a.code, ("　" * i) + a.name) for i, a in enumerate(area.chain) if user_covers_area(user, a.code)]
+        depth = len(area.chain)
+        options += [(child.code, ("　" * depth) + child.name) for child in children]
+        return options
+
+
+class HomeView(DashboardView):
+    """首页: the city (or the user's own area) at a glance."""
+
+    page = HOME
+
+    def dispatch(self, request, *args, **kwargs):
+        # Team members and responsible units have no area figures: their home is their work list.
+        role = role_of(request.user)
+        if role in (Role.TEAM_MEMBER, Role.UNIT):
+            target = {"team_member": "resident_teams:team_list", "unit": "rectification:issue_list"}[role]
+            try:
+                return redirect(target)
+            except NoReverseMatch:
+                pass
+        return super().dispatch(request, *args, **kwargs)
+
+
+class SectionView(DashboardView):
+    """监测帮扶, 收入就业, 驻村帮扶, 问题整改."""
+
+    section = "monitoring"
+
+    @property
+    def page(self):
+        return SECTIONS[self.section]
+
+
+class ChartView(RoleRequiredMixin, View):
+    """The JSON of one chart, for the area and period of the query string."""
+
+    def get(self, request, name):
+        builder = charts.CHARTS.get(name)
+        if builder is None:
+            return json_response({"error": f"未知的图表：{name}"}, status=404)
+        try:
+            area, period = parse_area_period(request)
+        except BadRequest as error:
+            return json_response({"error": str(error)}, status=400)
+        except PermissionDenied as error:
+            return json_response({"error": str(error)}, status=403)
+        return json_response(builder(request.user, area, period))
+
+
+class MetricsApiView(View):
+    """``GET /api/metrics/?year=&quarter=&area=``: every catalogue key for an area inside the user's scope."""
+
+    def get(self, request):
+        if not request.user.is_authenticated:
+            return json_response({"error": "请先登录"}, status=401)
+        try:
+            area, period = parse_area_period(request)
+            values = metric_values(user=request.user, area=area, year=period.year, quarter=period.quarter)
+        except BadRequest as error:
+            return json_response({"error": str(error)}, status=400)
+        except PermissionDenied as error:
+            return json_response({"error": str(error) or "无权访问"}, status=403)
+        return json_response({
+            "area": {"code": area.code, "name": area.name, "level": area.level},
+            "period": {"year": period.year, "quarter": period.quarter},
+            "metrics": values,
+        })
+
+
+class RecordMixin(RoleRequiredMixin, AreaPeriodMixin):
+    def get_metric(self):
+        metric = METRICS.get(self.kwargs["key"])
+        if metric is None or metric.records is None:
+            from django.http import Http404
+
+            raise Http404("该指标没有明细记录")
+        return metric
+
+    def get_records(self, metric):
+        return metric_records(user=self.request.user, key=metric.key, area=self.area, year=self.period.year,
+                              quarter=self.period.quarter)
+
+
+class RecordListView(RecordMixin, TemplateView):
+    """点数字看明细: the records a figure counts, for its area and period; exports to Excel."""
+
+    template_name = "dashboard/records.html"
+    paginate_by = 50
+
+    def get_context_data(self, **kwargs):
+        metric = self.get_metric()
+        record_list = RECORD_LISTS[metric.records]
+        queryset = self.get_records(metric)
+        table = record_table(record_list, queryset)
+        RequestConfig(self.request, paginate={"per_page": self.paginate_by}).configure(table)
+        query = self.request.GET.urlencode()
+        return super().get_context_data(
+            title=f"{metric.label} · 明细",
+            metric=metric,
+            record_list=record_list,
+            area=self.area,
+            period=self.period,
+            table=table,
+            total=table.paginator.count,
+            export_url=f"{reverse('dashboard:records_export', kwargs={'key': metric.key})}?{query}",
+            back_url=page_url(_page_of(metric), self.area, self.period),
+            chain=[(a, f"{reverse('dashboard:records', kwargs={'key': metric.key})}?"
+                       f"{urlencode({'year': self.period.year, 'quarter': self.period.quarter, 'area': a.code})}")
+                   for a in self.area.chain if user_covers_area(self.request.user, a.code)],
+            children=[(child, f"{reverse('dashboard:records', kwargs={'key': metric.key})}?"
+                              f"{urlencode({'year': self.period.year, 'quarter': self.period.quarter, 'area': child.code})}")
+                      for child in area_children(area=self.area)],
+            **kwargs,
+        )
+
+
+def _page_of(metric) -> str:
+    return {"monitoring": "monitoring", "income": "income", "employment": "income", "funds": "income",
+            "teams": "teams", "issues": "issues"}[metric.section]
+
+
+class RecordExportView(RecordMixin, View):
+    """The record list as an Excel workbook (up to ``exports.MAX_ROWS`` rows in the request)."""
+
+    def get(self, request, key):
+        metric = self.get_metric()
+        record_list = RECORD_LISTS[metric.records]
+        queryset = self.get_records(metric)
+        try:
+            content = exports.records_workbook(
+                record_list=record_list, queryset=queryset,
+                title=f"{self.area.name} {self.period.label} {metric.label} 明细",
+            )
+        except exports.TooManyRows as error:
+            return render(request, "dashboard/bad_request.html", {"message": str(error), "title": "导出失败"},
+                          status=400)
+        response = HttpResponse(
+            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        filename = f"{self.area.name}_{metric.label}明细_{self.period}.xlsx"
+        response["Content-Disposition"] = content_disposition_header(True, filename)
+        return response

@@ -1,0 +1,46 @@
+/* Draws every <canvas data-chart-url> with Chart.js from the chart's JSON view.
+   A click on a bar of a by-area chart opens that area's dashboard (same page, same period). */
+(function () {
+  "use strict";
+
+  function openArea(code) {
+    var url = new URL(window.location.href);
+    url.searchParams.set("area", code);
+    window.location.assign(url.toString());
+  }
+
+  function draw(canvas, spec) {
+    var options = Object.assign({ responsive: true, maintainAspectRatio: false }, spec.options || {});
+    options.plugins = Object.assign({ title: { display: true, text: spec.title } }, options.plugins || {});
+    if (spec.codes && spec.codes.length) {
+      options.onClick = function (event, elements) {
+        if (elements.length) { openArea(spec.codes[elements[0].index]); }
+      };
+      options.onHover = function (event, elements) {
+        event.native.target.style.cursor = elements.length ? "pointer" : "default";
+      };
+    }
+    canvas.chart = new Chart(canvas, { type: spec.type, data: { labels: spec.labels, datasets: spec.datasets }, options: options });
+    canvas.dataset.codes = (spec.codes || []).join(",");
+    canvas.dataset.drawn = "true";
+  }
+
+  function showMessage(canvas, text) {
+    var note = document.createElement("p");
+    note.className = "text-muted small mt-2";
+    note.textContent = text;
+    canvas.parentNode.appendChild(note);
+    canvas.dataset.drawn = "empty";
+  }
+
+  document.querySelectorAll("canvas[data-chart-url]").forEach(function (canvas) {
+    fetch(canvas.dataset.chartUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) { return response.json().then(function (body) { return { ok: response.ok, body: body }; }); })
+      .then(function (result) {
+        if (!result.ok) { showMessage(canvas, result.body.error || "图表数据加载失败"); return; }
+        if (!result.body.labels.length) { showMessage(canvas, result.body.title + "：无下级区域数据"); return; }
+        draw(canvas, result.body);
+      })
+      .catch(function () { showMessage(canvas, "图表数据加载失败"); });
+  });
+})();

@@ -1,0 +1,86 @@
+"""点数字看明细: every figure's record list counts the figure; lists stay inside the user's scope; Excel export."""
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from dashboard.catalogue import METRICS, metric_records, metric_values
+from villages.selectors import area_get
+
+COUNTED = [key for key, metric in METRICS.items() if metric.records and metric.records_count]
+
+
+def test_most_count_figures_have_a_record_list():
+    assert len(COUNTED) == 28
+    without = [key for key, m in METRICS.items() if m.records is None]
+    # distinct counts and the city-wide standard are not a list of records
+    assert without == ["issues.aspects", "issues.categories", "policy.dibao_standard"]
+
+
+@pytest.mark.parametrize("area_code", [None, "140829", "140829100200"])
+def test_record_count_equals_the_figure_for_every_counted_metric(city, users, area_code):
+    area = area_get(code=area_code) if area_code else None
+    values = metric_values(user=users.city_admin, area=area, year=2023, quarter=3, keys=COUNTED)
+    for key in COUNTED:
+        records = metric_records(user=users.city_leader, key=key, area=area, year=2023, quarter=3)
+        assert records.count() == values[key], key
+
+
+def test_drilldown_page_shows_as_many_records_as_the_figure(city, users, client_for):
+    response = client_for(users.city_leader).get("/dashboard/records/monitoring.persons/",
+                                                 {"year": 2023, "quarter": 3})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="record-count">7<' in html
+    assert html.count("<tr") - 1 == 7  # header row + one per person
+    assert "户编号" in html and "H1" in html
+
+
+def test_drilldown_of_a_county_lists_only_the_county(city, users, client_for):
+    html = client_for(users.pinglu_leader).get("/dashboard/records/monitoring.households/",
+                                               {"year": 2023, "quarter": 3, "area": "140829"}).content.decode()
+    assert 'data-testid="record-count">2<' in html
+    assert "H6" not in html  # 夏县
+
+
+def test_county_leader_cannot_drill_into_the_city_or_another_county(city, users, client_for):
+    client = client_for(users.pinglu_leader)
+    for area in ("140800", "140828"):
+        response = client.get("/dashboard/records/issues.total/", {"year": 2023, "quarter": 3, "area": area})
+        assert response.status_code == 403
+    response = client.get("/dashboard/records/issues.total/export/", {"year": 2023, "quarter": 3, "area": "140828"})
+    assert response.status_code == 403
+
+
+def test_county_leader_without_area_drills_into_their_own_county(city, users, client_for):
+    html = client_for(users.pinglu_leader).get("/dashboard/records/issues.total/",
+                                               {"year": 2023, "quarter": 3}).content.decode()
+    assert 'data-testid="record-count">2<' in html
+    assert "YC-2023-0003" not in html
+
+
+def test_drilldown_list_exports_to_excel(city, users, client_for):
+    response = client_for(users.city_leader).get("/dashboard/records/issues.overdue/export/",
+                                                 {"year": 2023, "quarter": 3})
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+    assert "filename*=utf-8''" in response["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert "逾期未整改数" in rows[0][0]
+    assert rows[1][0] == "问题编号"
+    assert sorted(row[0] for row in rows[2:]) == ["YC-2023-0002", "YC-2023-0004"]
+
+
+def test_unknown_metric_has_no_records(users, client_for):
+    assert client_for(users.city_leader).get("/dashboard/records/no.such/").status_code == 404
+    assert client_for(users.city_leader).get("/dashboard/records/issues.aspects/").status_code == 404
+
+
+def test_drilldown_page_query_count_is_fixed(city, users, client_for, django_assert_num_queries):
+    client = client_for(users.city_leader)
+    # session, user, permission check (user perms, group perms), count, one page of rows with
+    # households and villages joined, the counties for the "by lower area" links.
+    with django_assert_num_queries(7):
+        client.get("/dashboard/records/monitoring.persons/", {"year": 2023, "quarter": 3})
