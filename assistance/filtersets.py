@@ -2,6 +2,7 @@ import django_filters
 from django.db.models import Q
 
 from villages.models import County, VillageCollectiveEconomy
+from yuncheng.filters import YesNoFilter
 
 from .models import (
     AssistanceProject,
@@ -25,7 +26,7 @@ def _county_filter(field_name: str) -> django_filters.ModelChoiceFilter:
 class WorkshopFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label="车间或经营主体", method="search")
     county = _county_filter("village__county")
-    is_operating = django_filters.BooleanFilter(label="正常运营")
+    is_operating = YesNoFilter(label="正常运营")
 
     class Meta:
         model = Workshop
@@ -92,4 +93,4 @@ class CollectiveEconomyFilterSet(django_filters.FilterSet):
         fields = ["q", "county", "year", "income_min"]
 
     def search(self, queryset, name, value):
-        return queryset.filter(Q(village__name__contains=value) | Q(village_id__startswith=value))
+        return queryset.filter(Q(village__name__contains=value) | Q(village__code__startswith=value))

@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from .models import FundingSource, PVEmployee, PVIncome, WorkshopEmployee
+from .models import FundingSource, ProjectStatus, PVEmployee, PVIncome, WorkshopEmployee
 
 UNIT_PROJECT_MIN = Decimal("10000")  # 万元以上帮扶项目
 COLLECTIVE_100K = Decimal("100000")
@@ -109,9 +109,9 @@ def project_list(*, projects: QuerySet) -> QuerySet:
 
 
 def project_totals(*, projects: QuerySet, year: int) -> dict:
-    """funds.linkage / funds.unit_assistance / funds.unit_projects for a year."""
+    """funds.linkage / funds.unit_assistance / funds.unit_projects for a year (cancelled projects left out)."""
     linkage, unit = Q(funding_source=FundingSource.LINKAGE), Q(funding_source=FundingSource.UNIT)
-    return projects.filter(year=year).aggregate(
+    return projects.filter(year=year).exclude(status=ProjectStatus.CANCELLED).aggregate(
         linkage=Coalesce(Sum("amount", filter=linkage), _ZERO),
         unit_assistance=Coalesce(Sum("amount", filter=unit), _ZERO),
         unit_projects=Count("pk", filter=unit & Q(amount__gte=UNIT_PROJECT_MIN)),
@@ -122,10 +122,12 @@ def project_totals(*, projects: QuerySet, year: int) -> dict:
 
 
 def consumption_sales_in_period(*, sales: QuerySet, year: int, quarter: int | None = None) -> QuerySet:
-    """Sales of a year, or of the year up to a quarter's end (a whole-year record counts only at Q4)."""
+    """Sales of a year, or of the year up to a quarter's end (序时). A whole-year record counts in every
+    quarter of its year, as the dashboard's catalogue counts it."""
     sales = sales.filter(year=year)
     if quarter and quarter < 4:
-        sales = sales.filter(Q(quarter__lte=quarter) | Q(month__lte=3 * quarter))
+        sales = sales.filter(Q(quarter__isnull=True, month__isnull=True) | Q(quarter__lte=quarter)
+                             | Q(month__lte=3 * quarter))
     return sales
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from assistance import selectors
-from assistance.models import AssistanceProject, ConsumptionSale, FundingSource, PVStation
+from assistance.models import AssistanceProject, ConsumptionSale, FundingSource, ProjectStatus, PVStation
 
 from .factories import (
     AssistanceProjectFactory,
@@ -48,7 +48,7 @@ def test_pv_station_list_shows_the_chosen_years_income(geo, registry):
         Decimal("12000.00"), 3, 2, 1)
 
 
-def test_linkage_funds_unit_funds_and_unit_projects_of_ten_thousand_or_more(geo):
+def test_linkage_funds_unit_funds_and_unit_projects_of_ten_thousand_or_more_cancelled_left_out(geo):
     AssistanceProjectFactory(county=geo.pinglu, amount=Decimal("3000000"), year=2023)
     AssistanceProjectFactory(county=geo.pinglu, village=geo.jia1, amount=Decimal("200000"), year=2023)
     AssistanceProjectFactory(county=geo.pinglu, amount=Decimal("1000000"), year=2022)
@@ -56,6 +56,7 @@ def test_linkage_funds_unit_funds_and_unit_projects_of_ten_thousand_or_more(geo)
         AssistanceProjectFactory(county=geo.xia, funding_source=FundingSource.UNIT, unit_name="省某厅",
                                  amount=Decimal(amount), year=2023)
     AssistanceProjectFactory(county=geo.xia, funding_source=FundingSource.OTHER, amount=Decimal("70000"))
+    AssistanceProjectFactory(county=geo.pinglu, amount=Decimal("800000"), status=ProjectStatus.CANCELLED)
 
     totals = selectors.project_totals(projects=AssistanceProject.objects.all(), year=2023)
 
@@ -90,13 +91,15 @@ def test_consumption_sales_to_a_quarter_and_for_the_year(geo):
                            beneficiaries=5)
     ConsumptionSaleFactory(platform=online, county=geo.xia, quarter=4, amount=Decimal("70000"), beneficiaries=20)
     ConsumptionSaleFactory(platform=online, county=geo.xia, year=2022, quarter=4, amount=Decimal("1"))
+    # a record for the whole year counts in every quarter of it
+    ConsumptionSaleFactory(platform=hall, county=geo.xia, quarter=None, amount=Decimal("5000"), beneficiaries=1)
 
     sales = ConsumptionSale.objects.all()
     assert selectors.consumption_totals(sales=sales, year=2023) == {
-        "platforms": 2, "sales": Decimal("200000"), "beneficiaries": 75}
+        "platforms": 2, "sales": Decimal("205000"), "beneficiaries": 76}
     assert selectors.consumption_totals(sales=sales, year=2023, quarter=3) == {
-        "platforms": 1, "sales": Decimal("130000"), "beneficiaries": 55}
-    assert selectors.consumption_totals(sales=sales.filter(county=geo.xia), year=2023)["sales"] == 70000
+        "platforms": 1, "sales": Decimal("135000"), "beneficiaries": 56}
+    assert selectors.consumption_totals(sales=sales.filter(county=geo.xia), year=2023)["sales"] == 75000
 
 
 def test_a_sale_cannot_name_both_a_quarter_and_a_month(geo):
