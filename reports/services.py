@@ -30,9 +30,12 @@ def export_job_create(*, user, report_key: str, area_code: str, year: int, quart
 
 
 def export_job_enqueue(job: ExportJob) -> None:
+    from django.conf import settings
     from django_q.tasks import async_task
 
-    async_task("reports.services.export_job_run", job.pk, task_name=f"导出 {job.filename}"[:100], group="reports")
+    # Read the setting at call time (django-q reads it once at import), so tests can run jobs inline.
+    async_task("reports.services.export_job_run", job.pk, task_name=f"导出 {job.filename}"[:100], group="reports",
+               sync=bool(settings.Q_CLUSTER.get("sync", False)))
 
 
 def export_job_run(job_id: int) -> None:

@@ -95,6 +95,7 @@ class ImportResult:
 class Importer:
     """Subclasses declare ``title``, ``key`` and ``sheets`` and implement ``plan`` and ``write``."""
 
+    do_not_call_in_templates = True  # templates list the importer classes
     key = ""
     title = ""
     sheets: tuple[SheetDef, ...] = ()

@@ -1,0 +1,34 @@
+"""python manage.py export_report / import_workbook."""
+
+import openpyxl
+import pytest
+from django.core.management import CommandError, call_command
+
+from monitoring.models import Household
+
+from .conftest import household_book, household_row, member_row, person_id
+
+
+def test_export_report_writes_the_named_report_for_an_area_and_period(tmp_path, users):
+    out = tmp_path / "out.xlsx"
+    call_command("export_report", "问题整改台账", "--area", "140829", "--year", "2023", "--quarter", "3", "-o", str(out))
+    ws = openpyxl.load_workbook(out).active
+    assert ws["A1"].value == "平陆县问题整改台账"
+
+
+def test_export_report_refuses_an_unknown_report(users):
+    with pytest.raises(CommandError, match="没有这个报表"):
+        call_command("export_report", "不存在", "--year", "2023", "--quarter", "3")
+
+
+def test_import_workbook_writes_a_good_file_and_lists_errors_of_a_bad_one(tmp_path, users, capsys):
+    a = person_id(1)
+    good = household_book(tmp_path / "good.xlsx", [household_row("HH001", head_id=a)], [member_row("HH001", "张三", a)])
+    call_command("import_workbook", str(good), "--user", "pinglu_reviewer")
+    assert Household.objects.get().code == "HH001"
+    bad = household_book(tmp_path / "bad.xlsx", [household_row("HH002", village="140828100200", head_id=person_id(2))],
+                         [member_row("HH002", "李四", person_id(2))])
+    with pytest.raises(CommandError, match="未写入任何数据"):
+        call_command("import_workbook", str(bad), "--user", "pinglu_reviewer")
+    assert "第 2 行「B列·行政村代码」" in capsys.readouterr().err
+    assert Household.objects.count() == 1
