@@ -78,7 +78,7 @@ class IssueDetailView(RoleRequiredMixin, TemplateView):
             "verify_form": VerifyForm() if TransitionAction.VERIFY in actions else None,
             "return_form": ReturnForm() if TransitionAction.RETURN in actions else None,
             "measures_form": MeasuresForm(initial={"measures": issue.measures,
-                                                   "responsible_person": issue.responsible_person})
+                                                   "responsible_person": issue.responsible_person}, prefix="m")
             if unit and issue.status in (IssueStatus.PENDING, IssueStatus.IN_PROGRESS) else None,
             "evidence_form": EvidenceForm() if may_upload else None,
         }
@@ -119,7 +119,7 @@ class IssueActionView(RoleRequiredMixin, View):
             services.issue_start(issue=issue, user=user, measures=form.cleaned_data["measures"])
             return "已开始整改"
         if action == "measures":
-            form = self._valid(MeasuresForm(data))
+            form = self._valid(MeasuresForm(data, prefix="m"))
             services.issue_update_measures(issue=issue, user=user, measures=form.cleaned_data["measures"],
                                            responsible_person=form.cleaned_data["responsible_person"])
             return "整改措施已保存"
