@@ -211,6 +211,8 @@ class HouseholdImporter(Importer):
         self.households: dict[str, Household] = {}
         self.hh_new, self.hh_changed = [], []
         self.old_villages: set[str] = set()
+        # Households of the file whose own row has an error: rows that refer to them are not blamed twice.
+        self.file_codes = {r.values.get("code") for r in hh_rows}
         self.records_plan = []  # (household code, row values, risk codes)
         seen: dict[str, int] = {}
         for row in hh_rows:
@@ -354,7 +356,8 @@ class HouseholdImporter(Importer):
                 continue
             household = self.households.get(v["household"])
             if household is None:
-                self.error(row, "户编号", "该户不在「户信息」中，也不在您管辖范围内的系统数据中")
+                if v["household"] not in self.file_codes:
+                    self.error(row, "户编号", "该户不在「户信息」中，也不在您管辖范围内的系统数据中")
                 continue
             if v["relation"] == Relation.HEAD:
                 if v["household"] in heads:
@@ -439,7 +442,8 @@ class HouseholdImporter(Importer):
                 continue
             household = self.households.get(v["household"])
             if household is None:
-                self.error(row, "户编号", "该户不在「户信息」中，也不在您管辖范围内的系统数据中")
+                if v["household"] not in self.file_codes:
+                    self.error(row, "户编号", "该户不在「户信息」中，也不在您管辖范围内的系统数据中")
                 continue
             amounts = {f: v.get(f) or 0 for f in INCOME_FIELDS}
             persons = self.sizes.get(household.code) or household.size
@@ -482,7 +486,8 @@ class HouseholdImporter(Importer):
                 continue
             household = self.households.get(v["household"])
             if household is None:
-                self.error(row, "户编号", "该户不在「户信息」中，也不在您管辖范围内的系统数据中")
+                if v["household"] not in self.file_codes:
+                    self.error(row, "户编号", "该户不在「户信息」中，也不在您管辖范围内的系统数据中")
                 continue
             fields = dict(content=v.get("content") or "", amount=v.get("amount"))
             label = f"{household.code} {MeasureType(v['measure_type']).label} {v['start_date']:%Y-%m-%d}"

@@ -75,6 +75,7 @@ class TeamImporter(Importer):
             r.values["team"] for r in member_rows if r.values.get("team")}
         existing = {t.code: t for t in _fetch(WorkTeam.objects.all(), "code", codes)}
         self.teams, self.team_new, self.team_changed = {}, [], []
+        self.file_codes = {r.values.get("code") for r in team_rows}  # a team whose row has an error
         seen = {}
         for row in team_rows:
             v = row.values
@@ -157,7 +158,8 @@ class TeamImporter(Importer):
                 continue
             team = self.teams.get(v["team"])
             if team is None:
-                self.error(row, "工作队编号", "该工作队不在「工作队」中，也不在您管辖范围内的系统数据中")
+                if v["team"] not in self.file_codes:
+                    self.error(row, "工作队编号", "该工作队不在「工作队」中，也不在您管辖范围内的系统数据中")
                 continue
             if v.get("left_on") and v["left_on"] < v["joined_on"]:
                 self.error(row, "离岗日期", "离岗日期不能早于到岗日期")
