@@ -36,7 +36,7 @@ class WorkTeamAdminForm(forms.ModelForm):
 class WorkTeamAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["code", "name", "county", "station_kind", "dispatch_level", "dispatch_unit", "arrived_on",
                     "departed_on"]
-    list_filter = ["county", "dispatch_level", "station_kind", "is_poverty_village_station",
+    list_filter = [("county", admin.RelatedOnlyFieldListFilter), "dispatch_level", "station_kind", "is_poverty_village_station",
                    "is_relocation_site_station", "is_key_township_station", "is_demo_village_station"]
     search_fields = ["code", "name", "dispatch_unit", "station_code"]
     autocomplete_fields = ["village", "relocation_site", "township"]

@@ -6,7 +6,7 @@ from .models import AttendanceWeek, Visit
 class AttendanceForm(forms.ModelForm):
     """A team member's week: how many days and nights on station, and any approved leave."""
 
-    week_start = forms.DateField(label="周（选择该周任一天）", widget=forms.DateInput(attrs={"type": "date"}))
+    week_start = forms.DateField(label="周（选择该周任一天）", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     class Meta:
         model = AttendanceWeek
@@ -25,7 +25,7 @@ class VisitForm(forms.ModelForm):
         model = Visit
         fields = ["household", "visited_on", "content"]
         widgets = {
-            "visited_on": forms.DateInput(attrs={"type": "date"}),
+            "visited_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "content": forms.Textarea(attrs={"rows": 2}),
         }
 

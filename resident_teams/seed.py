@@ -1,9 +1,13 @@
-"""Demo 驻村帮扶 data, the same at every --scale (it is small): 419 teams (370 at 脱贫村, 44 at relocation
-sites, 7 at 重点乡镇, 16 at 示范村 — 18 teams at a 脱贫村 that hosts a relocation site count under both) with
-1,279 serving members (one 第一书记 each) and a few recalled ones; 12 weeks of 五天四夜 attendance before
-2023-10-31 (about nine member-weeks in ten compliant); visits to the stations' monitored households;
-trainings totalling 2,500 person-times with 380 "书记讲给书记听" sessions; 106 notified inspections (暗访) that
-found 1,100 problems; 双月评议 for 2023 and 2022 annual grades; a 驻村队员 demo login in 平陆县.
+"""Demo 驻村帮扶 data, the same at every --scale (it is small):
+
+* 419 teams — 370 at 脱贫村, 44 at relocation sites, 7 at 重点乡镇, 16 at 示范村; 18 teams at a 脱贫村 that
+  hosts a relocation site count under both — with 1,279 serving members (one 第一书记 each) and a few
+  recalled ones, all on station by 2023-09-30;
+* 12 weeks of 五天四夜 attendance before 2023-10-31, about nine member-weeks in ten compliant;
+* visits to most monitored households of each station (and a few 脱贫户);
+* trainings totalling 2,500 person-times with 380 "书记讲给书记听" sessions, and 106 notified inspections
+  (暗访) that found 1,100 problems — all dated by 2023-09-30, so 2023Q3 and Q4 show the article's figures;
+* 双月评议 of 2023 and the 2022 annual grades; a 驻村队员 demo login in 平陆县.
 """
 
 import datetime
@@ -231,7 +235,7 @@ def _build_trainings(rng):
         peer_total += attendees
         sessions.append(TrainingSession(
             title=f"书记讲给书记听（第 {i // len(counties) + 1} 期）", kind=TrainingKind.PEER,
-            held_on=datetime.date(2023, 1, 5) + datetime.timedelta(days=rng.randint(0, 295)),
+            held_on=datetime.date(2023, 1, 5) + datetime.timedelta(days=rng.randint(0, 260)),
             area_code=code, organizer=f"{name}委组织部", attendees=attendees,
         ))
     # The other sessions share the rest of the 2,500 person-times.
@@ -245,7 +249,7 @@ def _build_trainings(rng):
         code, name = ("140800", "运城市") if city else counties[i % len(counties)]
         sessions.append(TrainingSession(
             title=_TRAINING_TITLES[i % len(_TRAINING_TITLES)], kind=kinds[i % 3],
-            held_on=datetime.date(2023, 2, 1) + datetime.timedelta(days=rng.randint(0, 260)),
+            held_on=datetime.date(2023, 2, 1) + datetime.timedelta(days=rng.randint(0, 230)),
             area_code=code, organizer=f"{name}委组织部" if not city else "运城市委组织部、市乡村振兴局", attendees=size,
         ))
     return sessions
@@ -258,7 +262,7 @@ def _build_inspections(rng, teams):
         findings[rng.randrange(NOTIFIED_INSPECTIONS)] += 1
     targets = rng.sample(teams, NOTIFIED_INSPECTIONS + UNNOTIFIED_INSPECTIONS)
     for i, team in enumerate(targets):
-        inspected = datetime.date(2023, 1, 10) + datetime.timedelta(days=rng.randint(0, 280))
+        inspected = datetime.date(2023, 1, 10) + datetime.timedelta(days=rng.randint(0, 250))
         notified = i < NOTIFIED_INSPECTIONS
         to_area = rng.random() < 0.2
         rows.append(Inspection(
@@ -268,7 +272,7 @@ def _build_inspections(rng, teams):
             findings_count=findings[i] if notified else 0,
             notification_issued=notified,
             notification_no=f"运暗访通〔2023〕{i + 1}号" if notified else "",
-            notified_on=inspected + datetime.timedelta(days=rng.randint(3, 15)) if notified else None,
+            notified_on=inspected + datetime.timedelta(days=rng.randint(3, 12)) if notified else None,
         ))
     return rows
 
