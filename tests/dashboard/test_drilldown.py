@@ -2,7 +2,6 @@
 
 import io
 
-import pytest
 from openpyxl import load_workbook
 
 from dashboard.catalogue import METRICS, metric_records, metric_values
@@ -15,16 +14,17 @@ def test_most_count_figures_have_a_record_list():
     assert len(COUNTED) == 28
     without = [key for key, m in METRICS.items() if m.records is None]
     # distinct counts and the city-wide standard are not a list of records
-    assert without == ["issues.aspects", "issues.categories", "policy.dibao_standard"]
+    assert set(without) == {"issues.aspects", "issues.categories", "policy.dibao_standard"}
 
 
-@pytest.mark.parametrize("area_code", [None, "140829", "140829100200"])
-def test_record_count_equals_the_figure_for_every_counted_metric(city, users, area_code):
-    area = area_get(code=area_code) if area_code else None
-    values = metric_values(user=users.city_admin, area=area, year=2023, quarter=3, keys=COUNTED)
-    for key in COUNTED:
-        records = metric_records(user=users.city_leader, key=key, area=area, year=2023, quarter=3)
-        assert records.count() == values[key], key
+def test_record_count_equals_the_figure_for_every_counted_metric(city, users):
+    for area_code in (None, "140829", "140829100200", "140828"):
+        area = area_get(code=area_code) if area_code else None
+        values = metric_values(user=users.city_admin, area=area, year=2023, quarter=3, keys=COUNTED)
+        for key in COUNTED:
+            records = metric_records(user=users.city_leader, key=key, area=area, year=2023, quarter=3)
+            assert records.count() == values[key], (area_code, key)
+        assert any(values.values()), area_code  # the areas hold records: the test can fail
 
 
 def test_drilldown_page_shows_as_many_records_as_the_figure(city, users, client_for):
@@ -41,7 +41,7 @@ def test_drilldown_of_a_county_lists_only_the_county(city, users, client_for):
     html = client_for(users.pinglu_leader).get("/dashboard/records/monitoring.households/",
                                                {"year": 2023, "quarter": 3, "area": "140829"}).content.decode()
     assert 'data-testid="record-count">2<' in html
-    assert "H6" not in html  # 夏县
+    assert ">H6<" not in html and ">H1<" in html  # H6 is in 夏县
 
 
 def test_county_leader_cannot_drill_into_the_city_or_another_county(city, users, client_for):

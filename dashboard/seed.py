@@ -1,0 +1,13 @@
+"""Runs last in SEED_ORDER: the other seeds write in bulk (no signals), so the dashboard's village
+summaries are rebuilt here for the demo's latest quarter and the two years before it."""
+
+from .periods import period_default
+from .summaries import refresh_summaries
+
+
+def seed(ctx):
+    period = period_default()
+    periods = [period, period.previous_year, period.previous_year.previous_year]
+    with ctx.timed("看板汇总"):
+        built = refresh_summaries(periods=periods)
+    ctx.log(f"  看板汇总：{', '.join(p.label for p in periods)}，共 {built} 条")
