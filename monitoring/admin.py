@@ -1,0 +1,431 @@
+"""Data entry for the monitoring app (the admin site, in Chinese), every page scoped by area.
+
+The household changelist is sized for the whole city (130,000 households): no full-table count, list
+filters that test with ``EXISTS`` instead of joining (no DISTINCT), and a search that answers from the
+户编号 and ID-number indexes.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
+from simple_history.admin import SimpleHistoryAdmin
+
+from accounts.admin import ScopedAdminMixin
+from accounts.roles import may_see_full_id, role_of
+from accounts.scoping import scope
+from villages.models import County, Township
+from yuncheng.idcard import mask_id_number, normalize_id_number
+
+from . import services
+from .selectors import search_households
+from .models import (
+    AssistanceMeasure,
+    DibaoStandard,
+    EliminationStatus,
+    Employment,
+    EmploymentTarget,
+    Household,
+    IncomeRecord,
+    Member,
+    MonitoringCategory,
+    MonitoringRecord,
+    MonitoringThreshold,
+    ReviewEvent,
+    ReviewStatus,
+    RiskType,
+)
+
+# ---------------------------------------------------------------- list filters (no joins, no DISTINCT)
+
+
+class CountyFilter(admin.SimpleListFilter):
+    title = "区县"
+    parameter_name = "county"
+
+    def lookups(self, request, model_admin):
+        return list(scope(County.objects.all(), request.user).values_list("code", "name"))
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(village__code__startswith=self.value())
+        return queryset
+
+
+class TownshipFilter(admin.SimpleListFilter):
+    """Offered once a county is chosen (or for users of one county), so it never lists 2,000 townships."""
+
+    title = "乡镇"
+    parameter_name = "township"
+
+    def lookups(self, request, model_admin):
+        county = request.GET.get("county")
+        townships = scope(Township.objects.all(), request.user)
+        if county:
+            townships = townships.filter(county_id=county)
+        elif townships.count() > 60:
+            return []
+        return list(townships.values_list("code", "name"))
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(village__code__startswith=self.value())
+        return queryset
+
+
+class HouseholdTypeFilter(admin.SimpleListFilter):
+    title = "户类型"
+    parameter_name = "type"
+
+    def lookups(self, request, model_admin):
+        return [("poverty", "脱贫户"), ("monitored", "监测户"), ("unstable", "脱贫户且监测户"), ("general", "一般农户")]
+
+    def queryset(self, request, queryset):
+        return {
+            "poverty": lambda: queryset.filter(is_poverty_alleviated=True),
+            "monitored": lambda: queryset.filter(is_monitored=True),
+            "unstable": lambda: queryset.filter(is_poverty_alleviated=True, is_monitored=True),
+            "general": lambda: queryset.filter(is_poverty_alleviated=False, is_monitored=False),
+        }.get(self.value(), lambda: queryset)()
+
+
+def _records(**lookups):
+    return Exists(MonitoringRecord.objects.filter(household=OuterRef("pk"), **lookups))
+
+
+class CategoryFilter(admin.SimpleListFilter):
+    title = "监测对象类别"
+    parameter_name = "category"
+
+    def lookups(self, request, model_admin):
+        return MonitoringCategory.choices
+
+    def queryset(self, request, queryset):
+        return queryset.filter(_records(category=self.value())) if self.value() else queryset
+
+
+class RiskFilter(admin.SimpleListFilter):
+    title = "风险类型"
+    parameter_name = "risk"
+
+    def lookups(self, request, model_admin):
+        return list(RiskType.objects.values_list("code", "name"))
+
+    def queryset(self, request, queryset):
+        return queryset.filter(_records(risk_types=self.value())) if self.value() else queryset
+
+
+class StatusFilter(admin.SimpleListFilter):
+    title = "监测状态"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [("pending", "识别审核中"), ("rejected", "已退回"), ("at_risk", "风险未消除"),
+                ("elimination_pending", "消除审核中"), ("eliminated", "风险已消除")]
+
+    def queryset(self, request, queryset):
+        conditions = {
+            "pending": dict(status__in=[ReviewStatus.DRAFT, ReviewStatus.SUBMITTED, ReviewStatus.TOWNSHIP_APPROVED]),
+            "rejected": dict(status=ReviewStatus.REJECTED),
+            "at_risk": dict(status=ReviewStatus.APPROVED, elimination_status__in=[
+                EliminationStatus.NONE, EliminationStatus.REJECTED]),
+            "elimination_pending": dict(elimination_status__in=[
+                EliminationStatus.SUBMITTED, EliminationStatus.TOWNSHIP_APPROVED]),
+            "eliminated": dict(elimination_status=EliminationStatus.APPROVED),
+        }.get(self.value())
+        return queryset.filter(_records(**conditions)) if conditions else queryset
+
+
+# ---------------------------------------------------------------- inlines
+
+
+class MemberInline(ScopedAdminMixin, admin.TabularInline):
+    model = Member
+    extra = 0
+    fields = ["name", "id_number", "relation", "sex", "birth_date", "education", "school_status", "health",
+              "labour_skill", "has_medical_insurance", "is_dibao", "is_tekun"]
+    readonly_fields = ["sex", "birth_date"]
+    show_change_link = True
+
+
+class IncomeInline(ScopedAdminMixin, admin.TabularInline):
+    model = IncomeRecord
+    extra = 0
+    fields = ["year", "quarter", "wage_income", "business_income", "property_income", "transfer_income",
+              "production_expense", "net_income", "per_capita_income"]
+    readonly_fields = ["net_income", "per_capita_income"]
+
+
+class MeasureInline(ScopedAdminMixin, admin.TabularInline):
+    model = AssistanceMeasure
+    extra = 0
+    fields = ["measure_type", "content", "start_date", "amount", "responsible_person"]
+
+
+class MonitoringRecordForm(forms.ModelForm):
+    class Meta:
+        model = MonitoringRecord
+        fields = ["category", "risk_types", "channel", "identified_month", "housing_secure", "education_secure",
+                  "medical_secure", "water_secure", "situation", "notice_start", "notice_end"]
+
+    def clean_risk_types(self):
+        risk_types = self.cleaned_data["risk_types"]
+        if len(risk_types) > services.MAX_RISK_TYPES:
+            raise ValidationError(f"风险类型最多 {services.MAX_RISK_TYPES} 项")
+        return risk_types
+
+    def clean(self):
+        cleaned = super().clean()
+        record = self.instance
+        if record.pk and self.has_changed() and record.status not in (ReviewStatus.DRAFT, ReviewStatus.REJECTED):
+            raise ValidationError("已提交审核或已审定的监测记录不能在此修改，请退回后再改")
+        return cleaned
+
+
+class MonitoringRecordInline(ScopedAdminMixin, admin.StackedInline):
+    model = MonitoringRecord
+    form = MonitoringRecordForm
+    extra = 0
+    fields = [("category", "channel", "identified_month"), "risk_types",
+              ("housing_secure", "education_secure", "medical_secure", "water_secure"), "situation",
+              ("notice_start", "notice_end"), ("status", "rejection_reason"), ("elimination_status", "elimination_month")]
+    readonly_fields = ["status", "rejection_reason", "elimination_status", "elimination_month"]
+    filter_horizontal = []
+    show_change_link = True
+
+
+# ---------------------------------------------------------------- households
+
+
+@admin.register(Household)
+class HouseholdAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ["code", "head_name", "village_name", "household_type", "size", "is_relocated", "is_dibao",
+                    "is_tekun"]
+    list_display_links = ["code", "head_name"]
+    list_filter = [CountyFilter, TownshipFilter, HouseholdTypeFilter, CategoryFilter, RiskFilter, StatusFilter,
+                   "is_relocated", "is_dibao", "is_tekun", "is_no_labour"]
+    list_select_related = ["village"]
+    list_per_page = 100
+    show_full_result_count = False
+    search_fields = ["code"]  # shows the search box; the search itself is search_households
+    search_help_text = "户编号、户主姓名或成员身份证号"
+    autocomplete_fields = ["village", "relocation_site"]
+    readonly_fields = ["size", "is_monitored"]
+    fieldsets = [
+        (None, {"fields": ["code", "village", "natural_village", "address", "head_name", "phone"]}),
+        ("户类型与政策", {"fields": ["is_poverty_alleviated", "is_monitored", "is_dibao", "is_tekun", "is_no_labour",
+                               "is_relocated", "relocation_site", "size"]}),
+        ("帮扶责任人", {"fields": ["helper_name", "helper_unit", "helper_phone"]}),
+    ]
+    inlines = [MemberInline, IncomeInline, MeasureInline, MonitoringRecordInline]
+
+    @admin.display(description="行政村", ordering="village_id")
+    def village_name(self, obj):
+        return obj.village.name
+
+    @admin.display(description="户类型")
+    def household_type(self, obj):
+        return obj.household_type_display
+
+    def get_search_results(self, request, queryset, search_term):
+        return search_households(queryset, search_term), False
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        profile = getattr(request.user, "profile", None)
+        if role_of(request.user) and profile and len(profile.area_code or "") == 12:
+            initial.setdefault("village", profile.area_code)  # a village officer enters in their village
+        return initial
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is MonitoringRecord:
+            for inline_form in formset.forms:
+                if not inline_form.instance.pk:
+                    inline_form.instance.author = request.user
+        super().save_formset(request, form, formset, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.household_refresh(household=form.instance)
+
+
+# ---------------------------------------------------------------- members and the rest
+
+
+class EmploymentInline(ScopedAdminMixin, admin.TabularInline):
+    model = Employment
+    extra = 0
+    fields = ["year", "location", "months", "channel", "employer"]
+
+
+@admin.register(Member)
+class MemberAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ["name", "id_masked", "sex", "birth_date", "household", "relation", "labour_skill", "health"]
+    list_filter = ["labour_skill", "health", "relation"]
+    list_select_related = ["household"]
+    list_per_page = 100
+    show_full_result_count = False
+    search_fields = ["id_number"]
+    search_help_text = "身份证号（完整 18 位）或户编号"
+    autocomplete_fields = ["household"]
+    readonly_fields = ["sex", "birth_date"]
+    inlines = [EmploymentInline]
+
+    @admin.display(description="身份证号", ordering="id_number")
+    def id_full(self, obj):
+        return obj.id_number
+
+    @admin.display(description="身份证号")
+    def id_masked(self, obj):
+        return mask_id_number(obj.id_number)
+
+    def get_list_display(self, request):
+        shown = "id_full" if may_see_full_id(request.user) else "id_masked"
+        return [shown if name == "id_masked" else name for name in super().get_list_display(request)]
+
+    def get_search_results(self, request, queryset, search_term):
+        term = normalize_id_number(search_term)
+        if not term:
+            return queryset, False
+        if len(term) == 18:
+            return queryset.filter(id_number=term), False
+        return queryset.filter(household__code=term), False
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.household_refresh(household=obj.household)
+
+    def delete_model(self, request, obj):
+        household = obj.household
+        super().delete_model(request, obj)
+        services.household_refresh(household=household)
+
+    def delete_queryset(self, request, queryset):
+        households = list(Household.objects.filter(pk__in=queryset.values("household_id")))
+        super().delete_queryset(request, queryset)
+        for household in households:
+            services.household_refresh(household=household)
+
+
+@admin.register(IncomeRecord)
+class IncomeRecordAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ["household", "year", "quarter", "net_income", "persons", "per_capita_income"]
+    list_filter = ["year", "quarter"]
+    list_select_related = ["household"]
+    list_per_page = 100
+    show_full_result_count = False
+    search_fields = ["household__code"]
+    autocomplete_fields = ["household"]
+    readonly_fields = ["net_income", "persons", "per_capita_income"]
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        return (queryset.filter(household__code=term) if term else queryset), False
+
+    def save_model(self, request, obj, form, change):
+        obj.persons = obj.household.size
+        obj.compute()
+        super().save_model(request, obj, form, change)
+        services.household_refresh(household=obj.household)
+
+
+@admin.register(AssistanceMeasure)
+class AssistanceMeasureAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ["household", "measure_type", "content", "start_date", "amount", "responsible_person"]
+    list_filter = ["measure_type"]
+    list_select_related = ["household"]
+    list_per_page = 100
+    show_full_result_count = False
+    search_fields = ["household__code"]
+    autocomplete_fields = ["household"]
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        return (queryset.filter(household__code=term) if term else queryset), False
+
+
+@admin.register(Employment)
+class EmploymentAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ["member", "year", "location", "months", "channel", "employer"]
+    list_filter = ["year", "location", "channel"]
+    list_select_related = ["member"]
+    list_per_page = 100
+    show_full_result_count = False
+    search_fields = ["member__id_number"]
+    autocomplete_fields = ["member"]
+
+    def get_search_results(self, request, queryset, search_term):
+        term = normalize_id_number(search_term)
+        return (queryset.filter(member__id_number=term) if term else queryset), False
+
+
+class ReviewEventInline(ScopedAdminMixin, admin.TabularInline):
+    model = ReviewEvent
+    extra = 0
+    can_delete = False
+    fields = ["stage", "action", "user", "at", "comment"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MonitoringRecord)
+class MonitoringRecordAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    """Identification data is edited here while a draft or sent back; review steps are the worklist's."""
+
+    form = MonitoringRecordForm
+    list_display = ["household", "category", "channel", "identified_month", "status", "elimination_status",
+                    "elimination_month"]
+    list_filter = ["status", "elimination_status", "category", "channel"]
+    list_select_related = ["household"]
+    list_per_page = 100
+    show_full_result_count = False
+    search_fields = ["household__code"]
+    autocomplete_fields = ["household"]
+    readonly_fields = ["status", "author", "submitted_at", "township_reviewer", "township_reviewed_at",
+                       "county_reviewer", "approved_at", "rejection_reason", "elimination_status",
+                       "elimination_mode", "elimination_month", "elimination_reason", "elimination_warnings",
+                       "eliminated_at", "elimination_rejection_reason"]
+    inlines = [ReviewEventInline]
+
+    def get_fields(self, request, obj=None):
+        return ["household", *MonitoringRecordForm.Meta.fields, *self.readonly_fields]
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        return (queryset.filter(household__code=term) if term else queryset), False
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.author = request.user
+        super().save_model(request, obj, form, change)
+
+
+# ---------------------------------------------------------------- reference data
+
+
+@admin.register(RiskType)
+class RiskTypeAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["code", "name", "sort_order"]
+
+
+@admin.register(MonitoringThreshold)
+class MonitoringThresholdAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["year", "amount", "note"]
+
+
+@admin.register(DibaoStandard)
+class DibaoStandardAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["year", "amount", "note"]
+
+
+@admin.register(EmploymentTarget)
+class EmploymentTargetAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["area_code", "year", "migrant_target"]
+    list_filter = ["year"]

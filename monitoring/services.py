@@ -1,0 +1,401 @@
+"""Writes of the monitoring app: households and members (keeping the derived size), income, measures,
+employment, and the identification → approval → risk-elimination workflow.
+
+Every function checks the user's scope with the accounts function, runs ``full_clean()`` and is atomic.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Max
+from django.utils import timezone
+
+from accounts.scoping import ADD, CHANGE, DELETE, instance_in_scope
+
+from .models import (
+    DEVELOPMENT_MEASURES,
+    ELIMINATION_MIN_MONTHS,
+    LABOUR_SKILLS_ABLE,
+    AssistanceMeasure,
+    EliminationStatus,
+    Employment,
+    Household,
+    IncomeRecord,
+    Member,
+    MonitoringRecord,
+    MonitoringThreshold,
+    Relation,
+    ReviewAction,
+    ReviewEvent,
+    ReviewStage,
+    ReviewStatus,
+    RiskType,
+    month_start,
+    months_between,
+)
+
+MAX_RISK_TYPES = 5
+
+
+def _require(user, obj, action: str) -> None:
+    if not instance_in_scope(user, obj, action):
+        raise PermissionDenied("该记录不在您的管辖范围内，或您无权进行此操作")
+
+
+def _require_perm(user, codename: str, message: str) -> None:
+    if not user.has_perm(f"monitoring.{codename}"):
+        raise PermissionDenied(message)
+
+
+# ---------------------------------------------------------------- households and members
+
+
+@transaction.atomic
+def household_create(*, user, code: str, village, head_name: str = "", **fields) -> Household:
+    household = Household(code=(code or "").strip(), village=village, head_name=head_name, created_by=user, **fields)
+    _require(user, household, ADD)
+    household.full_clean()
+    household.save()
+    return household
+
+
+@transaction.atomic
+def household_update(*, user, household: Household, **fields) -> Household:
+    _require(user, household, CHANGE)
+    for name, value in fields.items():
+        setattr(household, name, value)
+    _require(user, household, CHANGE if household.pk else ADD)  # the new village must be in scope too
+    if not household.is_relocated:
+        household.relocation_site = None
+    household.full_clean()
+    household.save()
+    return household
+
+
+@transaction.atomic
+def household_refresh(*, household: Household) -> Household:
+    """Recompute what is derived from the members: size, the head's name, and the income records'
+    net and per-capita amounts (the latest income year takes the current size; older years keep the
+    size they were recorded with, unless they had none)."""
+    members = household.members.aggregate(n=Count("id"))["n"]
+    head = household.members.filter(relation=Relation.HEAD).values_list("name", flat=True).first()
+    household.size = members
+    if head:
+        household.head_name = head
+    Household.objects.filter(pk=household.pk).update(size=household.size, head_name=household.head_name)
+    latest_year = household.incomes.aggregate(y=Max("year"))["y"]
+    changed = []
+    for record in household.incomes.all():
+        before = (record.persons, record.net_income, record.per_capita_income)
+        if record.year == latest_year or not record.persons:
+            record.persons = household.size
+        record.compute()
+        if (record.persons, record.net_income, record.per_capita_income) != before:
+            changed.append(record)
+    for record in changed:
+        record.save(update_fields=["persons", "net_income", "per_capita_income"])
+    return household
+
+
+@transaction.atomic
+def member_add(*, user, household: Household, name: str, id_number: str, relation: str = Relation.OTHER,
+               **fields) -> Member:
+    member = Member(household=household, name=name, id_number=id_number, relation=relation, **fields)
+    _require(user, member, ADD)
+    member.full_clean()
+    member.save()
+    household_refresh(household=household)
+    return member
+
+
+@transaction.atomic
+def member_update(*, user, member: Member, **fields) -> Member:
+    _require(user, member, CHANGE)
+    for name, value in fields.items():
+        setattr(member, name, value)
+    member.full_clean()
+    member.save()
+    household_refresh(household=member.household)
+    return member
+
+
+@transaction.atomic
+def member_remove(*, user, member: Member) -> None:
+    _require(user, member, DELETE)
+    household = member.household
+    member.delete()
+    household_refresh(household=household)
+
+
+@transaction.atomic
+def employment_save(*, user, member: Member, year: int, location: str, months: int, channel: str,
+                    employer: str = "") -> Employment:
+    """The member's employment of the year (one record per member and year; saving again replaces it)."""
+    record = Employment.objects.filter(member=member, year=year).first() or Employment(member=member, year=year)
+    _require(user, record, CHANGE if record.pk else ADD)
+    record.location, record.months, record.channel, record.employer = location, months, channel, employer
+    record.full_clean()
+    record.save()
+    return record
+
+
+@transaction.atomic
+def income_record_save(*, user, household: Household, year: int, quarter: int, wage_income: Decimal,
+                       business_income: Decimal = Decimal("0"), property_income: Decimal = Decimal("0"),
+                       transfer_income: Decimal = Decimal("0"),
+                       production_expense: Decimal = Decimal("0")) -> IncomeRecord:
+    """The household's income cumulative to the quarter (saving the same year and quarter replaces it)."""
+    record = IncomeRecord.objects.filter(household=household, year=year, quarter=quarter).first()
+    record = record or IncomeRecord(household=household, year=year, quarter=quarter)
+    _require(user, record, CHANGE if record.pk else ADD)
+    record.wage_income = Decimal(wage_income)
+    record.business_income = Decimal(business_income)
+    record.property_income = Decimal(property_income)
+    record.transfer_income = Decimal(transfer_income)
+    record.production_expense = Decimal(production_expense)
+    record.persons = household.size
+    record.compute()
+    record.full_clean()
+    record.save()
+    household_refresh(household=household)
+    record.refresh_from_db()
+    return record
+
+
+@transaction.atomic
+def measure_add(*, user, household: Household, measure_type: str, start_date: datetime.date, content: str = "",
+                amount: Decimal | None = None, responsible_person: str = "") -> AssistanceMeasure:
+    measure = AssistanceMeasure(household=household, measure_type=measure_type, start_date=start_date,
+                                content=content, amount=amount, responsible_person=responsible_person)
+    _require(user, measure, ADD)
+    measure.full_clean()
+    measure.save()
+    return measure
+
+
+# ---------------------------------------------------------------- identification
+
+
+def _log(record, stage, action, user, comment=""):
+    ReviewEvent.objects.create(record=record, stage=stage, action=action, user=user, at=timezone.now(),
+                               comment=comment)
+
+
+def _validate_risk_types(risk_types) -> list:
+    risk_types = list(risk_types)
+    if not risk_types:
+        raise ValidationError({"risk_types": "请至少选择一项风险类型"})
+    if len(risk_types) > MAX_RISK_TYPES:
+        raise ValidationError({"risk_types": f"风险类型最多 {MAX_RISK_TYPES} 项"})
+    return [r if isinstance(r, RiskType) else RiskType.objects.get(pk=r) for r in risk_types]
+
+
+def household_open_record(*, household: Household) -> MonitoringRecord | None:
+    """The household's identification that is not closed (not risk-eliminated)."""
+    return (
+        household.monitoring_records.exclude(elimination_status=EliminationStatus.APPROVED)
+        .order_by("-identified_month", "-id")
+        .first()
+    )
+
+
+@transaction.atomic
+def monitoring_create(*, user, household: Household, category: str, risk_types, channel: str,
+                      identified_month: datetime.date, notice_start: datetime.date | None = None,
+                      notice_end: datetime.date | None = None, situation: str = "", housing_secure: bool = True,
+                      education_secure: bool = True, medical_secure: bool = True,
+                      water_secure: bool = True) -> MonitoringRecord:
+    """村级初选: a draft identification of the household (submitted later with the public notice)."""
+    if household_open_record(household=household) is not None:
+        raise ValidationError("该户已有未消除风险的监测记录，不能重复识别")
+    risk_types = _validate_risk_types(risk_types)
+    record = MonitoringRecord(
+        household=household, category=category, channel=channel, identified_month=month_start(identified_month),
+        notice_start=notice_start, notice_end=notice_end, situation=situation, housing_secure=housing_secure,
+        education_secure=education_secure, medical_secure=medical_secure, water_secure=water_secure,
+        author=user, status=ReviewStatus.DRAFT,
+    )
+    _require(user, record, ADD)
+    record.full_clean()
+    record.save()
+    record.risk_types.set(risk_types)
+    return record
+
+
+def _check_notice(start, end, field_prefix=""):
+    if not start or not end:
+        raise ValidationError({f"{field_prefix}notice_start": "提交前须填写公示起止日期"})
+
+
+@transaction.atomic
+def monitoring_submit(*, user, record: MonitoringRecord, notice_start: datetime.date | None = None,
+                      notice_end: datetime.date | None = None) -> MonitoringRecord:
+    """The village submits its initial selection after the public notice (公示 ≥ 5 days) to the township."""
+    record = MonitoringRecord.objects.select_for_update().get(pk=record.pk)
+    _require(user, record, CHANGE)
+    if record.status not in (ReviewStatus.DRAFT, ReviewStatus.REJECTED):
+        raise ValidationError(f"当前状态为“{record.get_status_display()}”，不能提交")
+    if notice_start:
+        record.notice_start = notice_start
+    if notice_end:
+        record.notice_end = notice_end
+    _check_notice(record.notice_start, record.notice_end)
+    if not record.risk_types.exists():
+        raise ValidationError({"risk_types": "请至少选择一项风险类型"})
+    record.status = ReviewStatus.SUBMITTED
+    record.submitted_at = timezone.now()
+    record.rejection_reason = ""
+    record.full_clean()
+    record.save()
+    _log(record, ReviewStage.IDENTIFICATION, ReviewAction.SUBMIT, user)
+    return record
+
+
+def pending_stage(record: MonitoringRecord) -> str | None:
+    """Which review the record is waiting for: identification, elimination, or none."""
+    if record.status in (ReviewStatus.SUBMITTED, ReviewStatus.TOWNSHIP_APPROVED):
+        return ReviewStage.IDENTIFICATION
+    if record.elimination_status in (EliminationStatus.SUBMITTED, EliminationStatus.TOWNSHIP_APPROVED):
+        return ReviewStage.ELIMINATION
+    return None
+
+
+@transaction.atomic
+def monitoring_township_review(*, user, record: MonitoringRecord, comment: str = "") -> MonitoringRecord:
+    """乡镇审核 of whichever step is waiting for it (identification or risk elimination)."""
+    record = MonitoringRecord.objects.select_for_update().get(pk=record.pk)
+    _require_perm(user, "review_township", "只有乡镇录入员可以进行乡镇审核")
+    _require(user, record, CHANGE)
+    now = timezone.now()
+    stage = pending_stage(record)
+    if stage == ReviewStage.IDENTIFICATION and record.status == ReviewStatus.SUBMITTED:
+        record.status = ReviewStatus.TOWNSHIP_APPROVED
+        record.township_reviewer, record.township_reviewed_at = user, now
+    elif stage == ReviewStage.ELIMINATION and record.elimination_status == EliminationStatus.SUBMITTED:
+        record.elimination_status = EliminationStatus.TOWNSHIP_APPROVED
+        record.elimination_township_reviewer, record.elimination_township_reviewed_at = user, now
+    else:
+        raise ValidationError("该记录当前不在乡镇审核环节")
+    record.full_clean()
+    record.save()
+    _log(record, stage, ReviewAction.TOWNSHIP_APPROVE, user, comment)
+    return record
+
+
+@transaction.atomic
+def monitoring_county_approve(*, user, record: MonitoringRecord, comment: str = "",
+                              confirm_warnings: bool = False) -> MonitoringRecord:
+    """县级审定. An identification marks the household as 监测户; an elimination closes the record.
+    An elimination with warnings is approved only when the reviewer confirms having seen them."""
+    record = MonitoringRecord.objects.select_for_update().get(pk=record.pk)
+    _require_perm(user, "approve_county", "只有县级审核员可以进行县级审定")
+    _require(user, record, CHANGE)
+    now = timezone.now()
+    stage = pending_stage(record)
+    if stage == ReviewStage.IDENTIFICATION and record.status == ReviewStatus.TOWNSHIP_APPROVED:
+        record.status = ReviewStatus.APPROVED
+        record.county_reviewer, record.approved_at = user, now
+        record.full_clean()
+        record.save()
+        Household.objects.filter(pk=record.household_id).update(is_monitored=True)
+    elif stage == ReviewStage.ELIMINATION and record.elimination_status == EliminationStatus.TOWNSHIP_APPROVED:
+        warnings = elimination_warnings(record=record, month=record.elimination_month)
+        record.elimination_warnings = warnings
+        if warnings and not confirm_warnings:
+            raise ValidationError("风险消除存在预警：" + "；".join(warnings) + "。请核实后确认审定或退回")
+        record.elimination_status = EliminationStatus.APPROVED
+        record.elimination_county_reviewer, record.eliminated_at = user, now
+        record.full_clean()
+        record.save()
+    else:
+        raise ValidationError("该记录当前不在县级审定环节")
+    _log(record, stage, ReviewAction.COUNTY_APPROVE, user, comment)
+    return record
+
+
+@transaction.atomic
+def monitoring_reject(*, user, record: MonitoringRecord, reason: str) -> MonitoringRecord:
+    """退回: the step waiting for review goes back to its author with the reason."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "退回须填写原因"})
+    record = MonitoringRecord.objects.select_for_update().get(pk=record.pk)
+    _require(user, record, CHANGE)
+    stage = pending_stage(record)
+    waiting = record.status if stage == ReviewStage.IDENTIFICATION else record.elimination_status
+    needed = "review_township" if waiting == ReviewStatus.SUBMITTED else "approve_county"
+    if stage is None:
+        raise ValidationError("该记录当前没有待审核的环节")
+    _require_perm(user, needed, "您无权退回该环节的记录")
+    if stage == ReviewStage.IDENTIFICATION:
+        record.status = ReviewStatus.REJECTED
+        record.rejection_reason = reason
+    else:
+        record.elimination_status = EliminationStatus.REJECTED
+        record.elimination_rejection_reason = reason
+    record.full_clean()
+    record.save()
+    _log(record, stage, ReviewAction.REJECT, user, reason)
+    return record
+
+
+# ---------------------------------------------------------------- risk elimination
+
+
+def household_has_labour(household: Household) -> bool:
+    return (not household.is_no_labour) and household.members.filter(labour_skill__in=LABOUR_SKILLS_ABLE).exists()
+
+
+def elimination_warnings(*, record: MonitoringRecord, month: datetime.date) -> list[str]:
+    """What the county reviewer should know before approving a risk elimination (domain rules)."""
+    warnings = []
+    month = month_start(month)
+    elapsed = months_between(record.identified_month, month)
+    if elapsed < ELIMINATION_MIN_MONTHS:
+        warnings.append(f"识别后仅 {elapsed} 个月即申请消除（原则上不少于 {ELIMINATION_MIN_MONTHS} 个月）")
+    income = record.household.incomes.filter(year__lte=month.year).order_by("-year", "-quarter").first()
+    if income is None:
+        warnings.append("没有收入记录，无法判断人均纯收入是否高于监测范围")
+    else:
+        threshold = MonitoringThreshold.objects.filter(year=income.year).values_list("amount", flat=True).first()
+        annual = income.per_capita_income * 4 / income.quarter
+        if threshold is not None and annual <= threshold:
+            warnings.append(
+                f"{income.year} 年人均纯收入（按第 {income.quarter} 季度累计折算全年 {annual:.0f} 元）"
+                f"未高于监测范围 {threshold:.0f} 元"
+            )
+    if household_has_labour(record.household) and not record.household.measures.filter(
+        measure_type__in=DEVELOPMENT_MEASURES
+    ).exists():
+        warnings.append("有劳动能力但未落实开发式帮扶措施（产业、就业、金融、公益岗位）")
+    return warnings
+
+
+@transaction.atomic
+def elimination_request(*, user, record: MonitoringRecord, mode: str, month: datetime.date, reason: str = "",
+                        notice_start: datetime.date | None = None,
+                        notice_end: datetime.date | None = None) -> MonitoringRecord:
+    """The village asks to mark the risk as eliminated (after its own notice); the warnings go with it."""
+    record = MonitoringRecord.objects.select_for_update().select_related("household").get(pk=record.pk)
+    _require(user, record, CHANGE)
+    if record.status != ReviewStatus.APPROVED:
+        raise ValidationError("县级审定后的监测对象才能申请风险消除")
+    if record.elimination_status not in (EliminationStatus.NONE, EliminationStatus.REJECTED):
+        raise ValidationError(f"当前状态为“{record.get_elimination_status_display()}”，不能再次申请")
+    if not mode:
+        raise ValidationError({"elimination_mode": "请选择风险消除方式"})
+    _check_notice(notice_start, notice_end, "elimination_")
+    record.elimination_mode = mode
+    record.elimination_month = month_start(month)
+    record.elimination_reason = reason
+    record.elimination_notice_start, record.elimination_notice_end = notice_start, notice_end
+    record.elimination_status = EliminationStatus.SUBMITTED
+    record.elimination_author, record.elimination_submitted_at = user, timezone.now()
+    record.elimination_rejection_reason = ""
+    record.elimination_warnings = elimination_warnings(record=record, month=record.elimination_month)
+    record.full_clean()
+    record.save()
+    _log(record, ReviewStage.ELIMINATION, ReviewAction.SUBMIT, user, "；".join(record.elimination_warnings))
+    return record

@@ -1,0 +1,187 @@
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
+from django.views.generic import TemplateView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from accounts.roles import Role, role_of
+from accounts.scoping import CHANGE, get_scoped_or_404, instance_in_scope, scope, user_area_code
+from accounts.views import RoleRequiredMixin
+
+from . import selectors, services
+from .filtersets import HouseholdFilterSet
+from .models import EliminationMode, Household, MonitoringRecord
+from .quality import quality_summary
+from .tables import HouseholdTable, monitoring_state
+
+WORKFLOW_ROLES = frozenset({Role.CITY_ADMIN, Role.COUNTY_REVIEWER, Role.TOWNSHIP_CLERK, Role.VILLAGE_OFFICER})
+
+
+class HouseholdListView(RoleRequiredMixin, SingleTableMixin, FilterView):
+    """监测对象: households of the user's area (监测户 by default), filtered, sorted and paginated."""
+
+    model = Household
+    filterset_class = HouseholdFilterSet
+    table_class = HouseholdTable
+    template_name = "monitoring/household_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return selectors.household_list(households=scope(Household.objects.all(), self.request.user))
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        kwargs["data"] = self.request.GET  # bound even when empty, so the default 户类型 applies
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title="监测对象", section="monitoring", **kwargs)
+
+
+class HouseholdDetailView(RoleRequiredMixin, TemplateView):
+    """One household: its members, income by quarter, measures and the review timeline of its records."""
+
+    template_name = "monitoring/household_detail.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        household = get_scoped_or_404(
+            Household.objects.select_related("village__township__county", "relocation_site"), user,
+            code=self.kwargs["code"],
+        )
+        detail = selectors.household_detail(household=household, user=user)
+        records = list(detail["records"])
+        for record in records:
+            record.state = monitoring_state(record.status, record.elimination_status)
+            record.stage = services.pending_stage(record)
+        can_change = role_of(user) in WORKFLOW_ROLES and instance_in_scope(user, household, CHANGE)
+        return super().get_context_data(
+            title=f"农户 {household.code}", section="monitoring", household=household, records=records,
+            members=detail["members"], incomes=detail["incomes"], measures=detail["measures"],
+            can_change=can_change, elimination_modes=EliminationMode.choices,
+            can_review_township=user.has_perm("monitoring.review_township"),
+            can_approve_county=user.has_perm("monitoring.approve_county"), **kwargs,
+        )
+
+
+class WorklistView(RoleRequiredMixin, TemplateView):
+    """待审核: what waits for the user's step (and, for village officers, what was sent back to them)."""
+
+    template_name = "monitoring/worklist.html"
+    allowed_roles = WORKFLOW_ROLES
+
+    def get_context_data(self, **kwargs):
+        records = list(selectors.worklist(user=self.request.user)[:200])
+        for record in records:
+            record.stage = services.pending_stage(record)
+            record.state = monitoring_state(record.status, record.elimination_status)
+        user = self.request.user
+        return super().get_context_data(
+            title="待审核", section="monitoring", records=records, role=role_of(user),
+            can_review_township=user.has_perm("monitoring.review_township"),
+            can_approve_county=user.has_perm("monitoring.approve_county"), **kwargs,
+        )
+
+
+class QualityView(RoleRequiredMixin, TemplateView):
+    """数据质量: each check's count and its households, by the areas one level below the user's."""
+
+    template_name = "monitoring/quality.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        code = user_area_code(user) or ""
+        group_len = {6: 9, 9: 12, 12: 12}.get(len(code), 6) if code not in ("", "140800") else 6
+        rows = quality_summary(households=scope(Household.objects.all(), user), group_len=group_len)
+        return super().get_context_data(title="数据质量检查", section="monitoring", rows=rows, **kwargs)
+
+
+# ---------------------------------------------------------------- workflow actions (POST only)
+
+
+def _month(value: str) -> datetime.date | None:
+    try:
+        return datetime.datetime.strptime(value.strip()[:7], "%Y-%m").date()
+    except (ValueError, AttributeError):
+        return None
+
+
+def _date(value: str) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(value.strip())
+    except (ValueError, AttributeError):
+        return None
+
+
+class RecordActionView(RoleRequiredMixin, View):
+    """A step of the workflow on one record, through its service; errors come back as messages."""
+
+    http_method_names = ["post"]
+    allowed_roles = WORKFLOW_ROLES
+    done = ""
+
+    def post(self, request, pk):
+        record = get_scoped_or_404(MonitoringRecord.objects.select_related("household"), request.user, CHANGE, pk=pk)
+        try:
+            self.act(record, request.POST)
+        except ValidationError as error:
+            messages.error(request, "；".join(error.messages))
+        else:
+            messages.success(request, self.done)
+        target = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+            target = reverse("monitoring:household_detail", kwargs={"code": record.household.code})
+        return redirect(target)
+
+    def act(self, record, data):
+        raise NotImplementedError
+
+
+class RecordSubmitView(RecordActionView):
+    done = "已提交乡镇审核"
+
+    def act(self, record, data):
+        services.monitoring_submit(user=self.request.user, record=record,
+                                   notice_start=_date(data.get("notice_start", "")),
+                                   notice_end=_date(data.get("notice_end", "")))
+
+
+class RecordApproveView(RecordActionView):
+    """乡镇审核 or 县级审定, whichever the record waits for."""
+
+    done = "审核通过"
+
+    def act(self, record, data):
+        waiting = record.status if services.pending_stage(record) == "identification" else record.elimination_status
+        if waiting == "submitted":
+            services.monitoring_township_review(user=self.request.user, record=record, comment=data.get("comment", ""))
+        else:
+            services.monitoring_county_approve(user=self.request.user, record=record, comment=data.get("comment", ""),
+                                               confirm_warnings=data.get("confirm_warnings") == "1")
+
+
+class RecordRejectView(RecordActionView):
+    done = "已退回填报人"
+
+    def act(self, record, data):
+        services.monitoring_reject(user=self.request.user, record=record, reason=data.get("reason", ""))
+
+
+class EliminationRequestView(RecordActionView):
+    done = "已提交风险消除申请"
+
+    def act(self, record, data):
+        month = _month(data.get("month", ""))
+        if month is None:
+            raise ValidationError("请填写风险消除年月")
+        services.elimination_request(
+            user=self.request.user, record=record, mode=data.get("mode", ""), month=month,
+            reason=data.get("reason", ""), notice_start=_date(data.get("notice_start", "")),
+            notice_end=_date(data.get("notice_end", "")),
+        )
