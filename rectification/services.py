@@ -114,7 +114,7 @@ def _require_status(issue: Issue, expected: str, what: str) -> None:
 
 def _locked(issue: Issue) -> Issue:
     """Re-read the issue under a row lock so that two people cannot move it at once."""
-    return Issue.objects.select_for_update().select_related("responsible_unit").get(pk=issue.pk)
+    return Issue.objects.select_for_update(of=("self",)).select_related("responsible_unit").get(pk=issue.pk)
 
 
 def _record(issue: Issue, *, action: str, from_status: str, user, note: str = "") -> IssueTransition:
