@@ -40,6 +40,9 @@ from monitoring.models import (
     MonitoringRecord,
     MeasureType,
     Relation,
+    ReviewAction,
+    ReviewEvent,
+    ReviewStage,
     ReviewStatus,
     RiskType,
     SchoolStatus,
@@ -536,6 +539,7 @@ class HouseholdImporter(Importer):
                         setattr(record, k, val)
                     if v.get("eliminated"):
                         record.elimination_county_reviewer, record.eliminated_at = self.user, now
+                        record._eliminated_now = True
                 else:
                     record.status = ReviewStatus.SUBMITTED
                     record.submitted_at = now
@@ -560,6 +564,7 @@ class HouseholdImporter(Importer):
                 setattr(current, k, val)
             if v.get("eliminated") and not current.eliminated_at:
                 current.elimination_county_reviewer, current.eliminated_at = self.user, now
+                current._eliminated_now = True
             current._risks = risks
             current._risks_changed = old_risks != sorted(risks)
             self.record_changed.append(current)
@@ -636,6 +641,20 @@ class HouseholdImporter(Importer):
                 "category", "channel", "status", "county_reviewer", "approved_at", "elimination_status",
                 "elimination_mode", "elimination_month", "elimination_county_reviewer", "eliminated_at",
             ], batch_size=BATCH, **history)
+        # The review trail: an imported identification is logged as submitted, or as county-approved.
+        now = timezone.now()
+        events = [
+            ReviewEvent(record_id=r.pk, stage=ReviewStage.IDENTIFICATION, user=self.user, at=now,
+                        action=ReviewAction.COUNTY_APPROVE if r.status == ReviewStatus.APPROVED else ReviewAction.SUBMIT,
+                        comment="Excel 导入")
+            for r in self.record_new
+        ] + [
+            ReviewEvent(record_id=r.pk, stage=ReviewStage.ELIMINATION, user=self.user, at=now,
+                        action=ReviewAction.COUNTY_APPROVE, comment="Excel 导入")
+            for r in [*self.record_new, *self.record_changed]
+            if getattr(r, "_eliminated_now", False)
+        ]
+        ReviewEvent.objects.bulk_create(events, batch_size=BATCH)
         through = MonitoringRecord.risk_types.through
         changed_risks = [r for r in self.record_changed if getattr(r, "_risks_changed", False)]
         if changed_risks:

@@ -34,6 +34,7 @@ def test_county_reviewer_imports_households_as_county_approved(users, good_house
     assert hh.is_poverty_alleviated and hh.is_monitored and hh.is_dibao and hh.size == 2
     record = MonitoringRecord.objects.get()
     assert record.status == ReviewStatus.APPROVED and record.county_reviewer == users.pinglu_reviewer
+    assert list(record.events.values_list("action", flat=True)) == ["county_approve"]  # the review trail
     assert sorted(record.risk_types.values_list("name", flat=True)) == ["因学", "因病"]
     income = IncomeRecord.objects.get()
     assert income.net_income == Decimal("16000.00") and income.persons == 2
@@ -50,6 +51,7 @@ def test_village_officer_import_enters_the_review_workflow_as_submitted(users, g
     assert result.ok, _errors(result)
     record = MonitoringRecord.objects.get()
     assert record.status == ReviewStatus.SUBMITTED and record.author == users.jia1_officer
+    assert list(record.events.values_list("action", flat=True)) == ["submit"]
     assert not Household.objects.get(code="HH001").is_monitored
 
 

@@ -1,0 +1,107 @@
+"""Benchmark: the city's 监测对象明细表 from PostgreSQL against the bare writer on the same cells.
+
+    DEBUG=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/yc_bench_reports \\
+        .venv/bin/python bench/export_bench.py [--year 2023 --quarter 3 --runs 2]
+
+Each measurement runs in a fresh subprocess so that its peak memory (ru_maxrss) is its own:
+
+* ``ours``: ``report_write`` of the ledger for the whole city — the queries, the formatting and the
+  styled, streamed openpyxl sheet (title, merged headers, 合计 row, print setup);
+* ``bare``: the same rows, first collected into an in-memory list (not timed), then appended to a bare
+  openpyxl write-only sheet (timed) — what the writer library alone needs for the same cells.
+
+Budget (issue 7): ours ≤ 1.3 × bare, peak memory of ours < 150 MB.
+"""
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def _setup():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yuncheng.settings")
+    import django
+
+    django.setup()
+
+
+def _context(year, quarter):
+    from django.contrib.auth import get_user_model
+
+    from accounts.roles import CITY_CODE, Role
+    from reports.exports import report_context
+    from villages.selectors import area_get
+
+    user = (get_user_model().objects.select_related("profile")
+            .filter(is_active=True, profile__role=Role.CITY_ADMIN).order_by("id").first())
+    if user is None:
+        raise SystemExit("no city administrator in this database (run seed_demo first)")
+    return report_context(user=user, area=area_get(code=CITY_CODE), year=year, quarter=quarter)
+
+
+def phase(name, year, quarter):
+    _setup()
+    from openpyxl import Workbook
+
+    from reports.exports import REPORTS, report_write
+    from reports.ledgers import household_ledger_rows
+
+    ctx = _context(year, quarter)
+    out = Path(tempfile.mkdtemp()) / f"{name}.xlsx"
+    if name == "ours":
+        start = time.perf_counter()
+        rows = report_write(REPORTS["household_ledger"], ctx, out)
+        seconds = time.perf_counter() - start
+    else:
+        data = list(household_ledger_rows(ctx))  # in memory before the clock starts
+        rows = len(data)
+        start = time.perf_counter()
+        book = Workbook(write_only=True)
+        ws = book.create_sheet("监测对象明细表")
+        for row in data:
+            ws.append(row)
+        book.save(out)
+        seconds = time.perf_counter() - start
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"phase": name, "rows": rows, "seconds": round(seconds, 2), "peak_mb": round(peak_mb, 1),
+                      "bytes": out.stat().st_size}))
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--year", type=int, default=2023)
+    parser.add_argument("--quarter", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=2)
+    parser.add_argument("--phase", choices=["ours", "bare"])
+    args = parser.parse_args()
+    if args.phase:
+        return phase(args.phase, args.year, args.quarter)
+    results = {"ours": [], "bare": []}
+    for _ in range(args.runs):
+        for name in ("ours", "bare"):
+            out = subprocess.run(
+                [sys.executable, __file__, "--phase", name, "--year", str(args.year), "--quarter", str(args.quarter)],
+                check=True, capture_output=True, text=True, cwd=ROOT,
+            ).stdout.strip().splitlines()[-1]
+            result = json.loads(out)
+            results[name].append(result)
+            print(f"{name:5} rows={result['rows']:,} time={result['seconds']:.2f} s peak={result['peak_mb']:.0f} MB "
+                  f"file={result['bytes'] / 1e6:.1f} MB")
+    ours = min(r["seconds"] for r in results["ours"])
+    bare = min(r["seconds"] for r in results["bare"])
+    peak = max(r["peak_mb"] for r in results["ours"])
+    print(f"\nbest of {args.runs}: ours {ours:.2f} s, bare openpyxl {bare:.2f} s, ratio {ours / bare:.2f} "
+          f"(budget ≤ 1.30); peak memory of ours {peak:.0f} MB (budget < 150 MB)")
+
+
+if __name__ == "__main__":
+    main()
