@@ -15,13 +15,15 @@ from .models import (
     Workshop,
     WorkshopEmployee,
 )
+from .services import employees_link_members
 
 
 class WorkshopEmployeeInline(ScopedAdminMixin, admin.TabularInline):
     model = WorkshopEmployee
     extra = 0
     fields = ["name", "id_number", "member", "hired_on", "left_on"]
-    raw_id_fields = ["member"]
+    # Linked by the system from the ID number (services.employees_link_members), never picked by hand.
+    readonly_fields = ["member"]
 
 
 @admin.register(Workshop)
@@ -33,13 +35,23 @@ class WorkshopAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_select_related = ["village"]
     inlines = [WorkshopEmployeeInline]
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # A person entered by ID number is linked to the registry member of that number.
+        employees_link_members(employees=WorkshopEmployee.objects.filter(workshop=form.instance))
+
 
 @admin.register(WorkshopEmployee)
 class WorkshopEmployeeAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "workshop", "member", "hired_on", "left_on"]
     search_fields = ["name", "workshop__name"]
-    raw_id_fields = ["workshop", "member"]
+    raw_id_fields = ["workshop"]
+    readonly_fields = ["member"]
     list_select_related = ["workshop", "member"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        employees_link_members(employees=WorkshopEmployee.objects.filter(pk=obj.pk))
 
 
 class PVIncomeInline(ScopedAdminMixin, admin.TabularInline):
@@ -52,7 +64,7 @@ class PVEmployeeInline(ScopedAdminMixin, admin.TabularInline):
     model = PVEmployee
     extra = 0
     fields = ["year", "name", "id_number", "member", "post"]
-    raw_id_fields = ["member"]
+    readonly_fields = ["member"]
 
 
 @admin.register(PVStation)
@@ -63,6 +75,10 @@ class PVStationAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["village"]
     list_select_related = ["village"]
     inlines = [PVIncomeInline, PVEmployeeInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        employees_link_members(employees=PVEmployee.objects.filter(station=form.instance))
 
 
 @admin.register(AssistanceProject)
