@@ -23,7 +23,6 @@ from .models import (
     StationKind,
     TeamMember,
     TrainingKind,
-    Visit,
     WorkTeam,
 )
 
@@ -219,14 +218,11 @@ class Coverage:
 def visit_coverage(*, team: WorkTeam, date_from: datetime.date, date_to: datetime.date) -> Coverage:
     """Share of the monitored households (监测户) in the team's station that a member of the team
     visited between ``date_from`` and ``date_to`` (inclusive)."""
-    monitored = station_households(team=team).filter(is_monitored=True)
-    visited = monitored.filter(
-        team_visits__member__team=team, team_visits__visited_on__gte=date_from, team_visits__visited_on__lte=date_to
+    visited = Q(team_visits__member__team=team, team_visits__visited_on__gte=date_from,
+                team_visits__visited_on__lte=date_to)
+    row = station_households(team=team).filter(is_monitored=True).aggregate(
+        households=Count("pk", distinct=True), visited=Count("pk", filter=visited, distinct=True)
     )
-    row = {
-        "households": monitored.count(),
-        "visited": visited.values("pk").distinct().count(),
-    }
     return Coverage(**row)
 
 
@@ -251,10 +247,6 @@ def inspection_totals(*, inspections: QuerySet) -> dict:
     return inspections.aggregate(
         inspections=Count("pk"), notifications=Count("pk", filter=Q(notification_issued=True))
     )
-
-
-def visits_of(*, member: TeamMember) -> QuerySet:
-    return Visit.objects.filter(member=member).select_related("household").order_by("-visited_on", "-id")
 
 
 def attendance_period(*, weeks: QuerySet, count: int = 12) -> tuple[datetime.date, datetime.date] | None:

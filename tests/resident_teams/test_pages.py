@@ -103,8 +103,8 @@ def test_team_page_query_count_is_fixed(teams, users, client_for, geo, django_as
     url = reverse("resident_teams:team_detail", args=[teams.jia_team.pk])
     client.get(url)
     # session, user with profile, user + group permissions (2), the team (scoped), the team annotated,
-    # members, calendar weeks, calendar cells, coverage (households, visited), visits, evaluations
-    with django_assert_num_queries(13):
+    # members, calendar weeks, calendar cells, coverage, visits, evaluations
+    with django_assert_num_queries(12):
         client.get(url)
 
 
