@@ -155,6 +155,8 @@ class TrainingSessionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 class InspectionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["inspected_on", "group", "team", "area_code", "findings_count", "notification_issued",
                     "notification_no"]
+    fields = ["group", "inspected_on", "team", "area_code", "findings", "findings_count", "notification_issued",
+              "notification_no", "notified_on"]
     list_filter = ["notification_issued", "inspected_on"]
     search_fields = ["group", "team__code", "notification_no", "findings"]
     autocomplete_fields = ["team"]

@@ -9,6 +9,7 @@ are a prefix filter on one indexed column.
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.lookups import StartsWith
@@ -343,7 +344,7 @@ class Inspection(models.Model):
     inspected_on = models.DateField("暗访日期")
     team = models.ForeignKey(WorkTeam, on_delete=models.SET_NULL, null=True, blank=True,
                              related_name="inspections", verbose_name="被暗访工作队")
-    area_code = models.CharField("暗访区域代码", max_length=12, db_index=True,
+    area_code = models.CharField("暗访区域代码", max_length=12, db_index=True, blank=True,
                                  help_text="区县、乡镇或行政村代码；暗访工作队时为其派驻地代码")
     findings = models.TextField("发现问题", blank=True)
     findings_count = models.PositiveIntegerField("发现问题数", default=0)
@@ -372,6 +373,13 @@ class Inspection(models.Model):
 
     def __str__(self):
         return f"{self.group} {self.inspected_on:%Y-%m-%d}"
+
+    def clean(self):
+        # An inspection of a team is an inspection of the team's station.
+        if self.team_id is not None:
+            self.area_code = self.team.station_code
+        elif not self.area_code:
+            raise ValidationError({"area_code": "请选择被暗访工作队或填写暗访区域代码"})
 
 
 class EvaluationKind(models.TextChoices):
@@ -432,3 +440,7 @@ class Evaluation(models.Model):
 
     def __str__(self):
         return f"{self.team} {self.year} {self.get_kind_display()}"
+
+    def clean(self):
+        if self.member_id is not None and self.team_id is not None and self.member.team_id != self.team_id:
+            raise ValidationError({"member": "被考核队员不属于该工作队"})

@@ -53,3 +53,27 @@ def test_admin_attendance_list_shows_compliance(teams, users, client_for):
     AttendanceWeek.objects.create(member=teams.jia.me, week_start="2023-10-23", days_on_station=5, nights_on_station=3)
     response = client_for(users.pinglu_reviewer).get(reverse("admin:resident_teams_attendanceweek_changelist"))
     assert [w.compliant for w in response.context["cl"].result_list] == [False]
+
+
+def test_county_reviewer_records_an_inspection_of_a_team_and_its_area_is_the_station(teams, users, client_for):
+    from resident_teams.models import Inspection
+
+    response = client_for(users.pinglu_reviewer).post(reverse("admin:resident_teams_inspection_add"), {
+        "group": "市暗访组第2组", "inspected_on": "2023-09-12", "team": teams.jia_team.pk, "area_code": "",
+        "findings": "工作队员不在岗", "findings_count": 1, "notification_issued": "on",
+        "notification_no": "运暗访通〔2023〕7号", "notified_on": "2023-09-20",
+    })
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Inspection.objects.get().area_code == "140829100200"
+
+
+def test_annual_grade_of_a_member_of_another_team_is_refused(teams):
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    from resident_teams.models import AnnualGrade, Evaluation, EvaluationKind
+
+    evaluation = Evaluation(team=teams.jia_team, member=teams.bing.m1, kind=EvaluationKind.ANNUAL, year=2022,
+                            grade=AnnualGrade.GOOD)
+    with pytest.raises(ValidationError, match="被考核队员不属于该工作队"):
+        evaluation.full_clean()
