@@ -77,11 +77,22 @@ def _sync_size(*households):
         household.save()
 
 
+def _reference_data():
+    """The reference rows the monitoring migration loads (a transactional live-server test flushes them)."""
+    from monitoring.models import DibaoStandard, MonitoringThreshold, RiskType
+
+    for order, (code, name) in enumerate([("illness", "因病"), ("disability", "因残"), ("housing", "住房安全")]):
+        RiskType.objects.get_or_create(code=code, defaults={"name": name, "sort_order": order})
+    MonitoringThreshold.objects.get_or_create(year=2023, defaults={"amount": Decimal("7100")})
+    DibaoStandard.objects.get_or_create(year=2023, defaults={"amount": Decimal("6237")})
+
+
 @pytest.fixture
 def registry(geo):
     from monitoring.models import AssistanceMeasure, Employment, EmploymentTarget
 
     d = datetime.date
+    _reference_data()
     h1 = _household("H1", geo.jia1, poverty=True)
     h2 = _household("H2", geo.jia1, poverty=True, relocated=True)
     h3 = _household("H3", geo.jia2, poverty=True, relocated=True)
