@@ -161,4 +161,17 @@ def team_data(*, user, prefix: str) -> dict:
     return {"工作队": team_rows(), "队员": member_rows()}
 
 
+def data_rows(key: str, *, user, prefix: str) -> int:
+    """The size of a data export (its main records), to decide on a background job."""
+    from monitoring.models import Member
+    from rectification.models import Issue
+    from resident_teams.models import TeamMember
+
+    if key == "households":
+        return scope(Member.objects.all(), user).filter(household__village__code__startswith=prefix).count()
+    if key == "issues":
+        return scope(Issue.objects.all(), user).filter(area_code__startswith=prefix).count()
+    return scope(TeamMember.objects.all(), user).filter(team__station_code__startswith=prefix).count()
+
+
 DATA_EXPORTS = {"households": household_data, "issues": issue_data, "teams": team_data}

@@ -11,19 +11,32 @@ from django.utils import timezone
 from villages.selectors import area_get
 
 from .exports import REPORTS, report_context, report_write
+from .imports import IMPORTERS
 from .models import ExportJob
+from .roundtrip import DATA_EXPORTS
+from .workbooks import template_write
 
 PROGRESS_EVERY_SECONDS = 1.0
+
+
+DATA_PREFIX = "data_"  # a job whose report is "data_<importer key>" writes the records in the import layout
+
+
+def data_filename(area, importer) -> str:
+    return f"{area.name}_{importer.title}_导入格式.xlsx"
 
 
 @transaction.atomic
 def export_job_create(*, user, report_key: str, area_code: str, year: int, quarter: int, rows_total: int = 0) -> ExportJob:
     """Record a background export; the caller queues it with :func:`export_job_enqueue` once committed."""
-    report = REPORTS[report_key]
     area = area_get(code=area_code)
     ctx = report_context(user=user, area=area, year=year, quarter=quarter)
+    if report_key.startswith(DATA_PREFIX):
+        filename = data_filename(area, IMPORTERS[report_key.removeprefix(DATA_PREFIX)])
+    else:
+        filename = REPORTS[report_key].filename(ctx)
     job = ExportJob(user=user, report=report_key, area_code=area.code, year=year, quarter=quarter,
-                    rows_total=rows_total, filename=report.filename(ctx))
+                    rows_total=rows_total, filename=filename)
     job.full_clean()
     job.save()
     return job
@@ -54,12 +67,15 @@ def export_job_run(job_id: int) -> None:
             ExportJob.objects.filter(pk=job.pk).update(rows_done=done, progress=min(99, done * 100 // total))
 
     try:
-        report = REPORTS[job.report]
-        ctx = report_context(user=job.user, area=area_get(code=job.area_code), year=job.year, quarter=job.quarter,
-                             on_row=on_row)
+        area = area_get(code=job.area_code)
+        ctx = report_context(user=job.user, area=area, year=job.year, quarter=job.quarter, on_row=on_row)
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "export.xlsx"
-            rows = report_write(report, ctx, path)
+            if job.report.startswith(DATA_PREFIX):
+                key = job.report.removeprefix(DATA_PREFIX)
+                rows = template_write(IMPORTERS[key], path, DATA_EXPORTS[key](user=job.user, prefix=area.prefix))
+            else:
+                rows = report_write(REPORTS[job.report], ctx, path)
             with open(path, "rb") as fh:
                 job.file.save(f"{job.report}_{job.area_code}_{job.year}Q{job.quarter}_{job.pk}.xlsx", File(fh),
                               save=False)

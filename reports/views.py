@@ -1,5 +1,6 @@
 """The 报表 page: provincial-review reports, background exports, import templates and uploads."""
 
+import datetime
 import io
 import uuid
 from pathlib import Path
@@ -22,8 +23,8 @@ from .exports import BACKGROUND_ROWS, REPORTS, report_context, report_rows, repo
 from .forms import ImportUploadForm, ReportPeriodForm
 from .imports import IMPORTERS, run_import
 from .models import ExportJob
-from .roundtrip import DATA_EXPORTS
-from .services import export_job_start
+from .roundtrip import DATA_EXPORTS, data_rows
+from .services import DATA_PREFIX, data_filename, export_job_start
 from .workbooks import template_write
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -126,9 +127,17 @@ class DataExportView(RoleRequiredMixin, View):
         area = area_get(code=request.GET.get("area") or request.user.profile.area_code)
         if area is None or not user_covers_area(request.user, area.code):
             raise PermissionDenied("该区域不在您的管辖范围内")
+        if not may_see_full_id(request.user):
+            raise PermissionDenied("您的角色不能导出含完整身份证号的数据")
+        rows = data_rows(key, user=request.user, prefix=area.prefix)
+        if rows > BACKGROUND_ROWS:
+            today = datetime.date.today()
+            job = export_job_start(user=request.user, report_key=f"{DATA_PREFIX}{key}", area_code=area.code,
+                                   year=today.year, quarter=(today.month - 1) // 3 + 1, rows_total=rows)
+            return redirect("reports:job", pk=job.pk)
         buffer = io.BytesIO()
         template_write(importer, buffer, export(user=request.user, prefix=area.prefix))
-        return _xlsx_response(buffer, f"{area.name}_{importer.title}_导入格式.xlsx")
+        return _xlsx_response(buffer, data_filename(area, importer))
 
 
 def _upload_dir() -> Path:

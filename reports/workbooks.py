@@ -63,11 +63,21 @@ def _write_notes(book: Workbook, importer: type[Importer]):
     ws.append(header)
     for sheet in importer.sheets:
         for col in sheet.columns:
-            allowed = f"可选：{'、'.join(col.choices)}" if col.choices else ""
+            choices = _reference_choices(col) or col.choices
+            allowed = f"可选：{'、'.join(choices)}" if choices else ""
             text = "；".join(t for t in (col.help, allowed) if t)
             cell = WriteOnlyCell(ws, value=text)
             cell.alignment = Alignment(wrap_text=True)
             ws.append([sheet.name, col.header, "是" if col.required else "", cell])
+
+
+def _reference_choices(col) -> tuple[str, ...]:
+    """Allowed values kept as editable reference data (not an enumeration): listed in the notes."""
+    if col.key == "risk_types":
+        from monitoring.models import RiskType
+
+        return tuple(RiskType.objects.values_list("name", flat=True))
+    return ()
 
 
 def _options(importer: type[Importer]) -> dict[tuple[str, str], str]:

@@ -148,3 +148,21 @@ def test_job_page_and_status_poll_use_a_fixed_number_of_queries(client_for, user
         status = client.get(reverse("reports:job_status", args=[job.pk])).json()
     assert status == {"status": "running", "status_label": "生成中", "progress": 40, "rows_done": 20000,
                       "rows_total": 50000, "error": "", "download_url": None}
+
+
+def test_a_large_data_export_becomes_a_job_whose_file_imports_back(client_for, users, sync_jobs, monkeypatch, tmp_path):
+    from reports.imports import HouseholdImporter, run_import
+
+    a = person_id(1)
+    path = household_book(tmp_path / "h.xlsx", [household_row("HH001", head_id=a)], [member_row("HH001", "张三", a)])
+    assert run_import(HouseholdImporter, path, users.pinglu_reviewer, commit=True).ok
+    monkeypatch.setattr("reports.views.BACKGROUND_ROWS", 0)
+    client = client_for(users.pinglu_reviewer)
+    response = client.get(reverse("reports:data", args=["households"]))
+    job = ExportJob.objects.get()
+    assert response["Location"] == reverse("reports:job", args=[job.pk])
+    assert job.status == ExportJob.Status.DONE and job.filename == "平陆县_住户信息_导入格式.xlsx"
+    download = client.get(reverse("reports:job_download", args=[job.pk]))
+    (tmp_path / "back.xlsx").write_bytes(b"".join(download.streaming_content))
+    again = run_import(HouseholdImporter, tmp_path / "back.xlsx", users.pinglu_reviewer, commit=True)
+    assert again.ok and again.nothing_to_do
