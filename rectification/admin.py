@@ -5,6 +5,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin import ScopedAdminMixin
+from accounts.roles import Role, role_of
 
 from .models import (
     Aspect,
@@ -93,6 +94,15 @@ class IssueAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
                              "status", "completed_date", "closed_date"]}),
         ("举一反三", {"fields": ["related"]}),
     ]
+    # A responsible unit edits only what it answers for; the rest of the record is the county's.
+    UNIT_EDITABLE = {"measures", "responsible_person"}
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if role_of(request.user) == Role.UNIT:
+            fields = [f for _, options in self.fieldsets for f in options["fields"]]
+            readonly += [f for f in fields if f not in self.UNIT_EDITABLE and f not in readonly]
+        return readonly
 
 
 class HandOverItemInline(ScopedAdminMixin, admin.TabularInline):
@@ -120,3 +130,11 @@ class SupervisionLetterAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ["addressee_county", "addressee_unit"]
     raw_id_fields = ["issues"]
     readonly_fields = ["area_code"]
+    REPLY_FIELDS = {"reply_text", "reply_date"}
+
+    def get_readonly_fields(self, request, obj=None):
+        # Only the city issues letters; the addressee writes the reply.
+        if role_of(request.user) == Role.CITY_ADMIN:
+            return self.readonly_fields
+        return [f.name for f in self.model._meta.fields if f.name not in self.REPLY_FIELDS and f.name != "id"] + [
+            "issues"]

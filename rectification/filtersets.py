@@ -39,7 +39,8 @@ class IssueFilterSet(django_filters.FilterSet):
     )
     deadline = django_filters.DateFromToRangeFilter(
         label="整改时限（起止）",
-        widget=django_filters.widgets.DateRangeWidget(attrs={**INPUT, "type": "date"}),
+        widget=django_filters.widgets.DateRangeWidget(
+            attrs={"class": "form-control form-control-sm d-inline-block w-auto", "type": "date"}),
     )
 
     class Meta:

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from rectification.models import HandOver, HandOverItem, IssueStatus, SupervisionLetter
+from rectification.models import HandOver, HandOverItem, IssueStatus, IssueTransition, SupervisionLetter
 
 from .factories import IssueFactory
 
@@ -235,3 +235,26 @@ def test_admin_changelist_is_scoped_by_county_and_unit(ledger, users, client_for
     assert [i.number for i in response.context["cl"].result_list] == ["YC-2023-0001"]
     other = reverse("admin:rectification_issue_change", args=[ledger["xia"].pk])
     assert client_for(users.pinglu_reviewer).get(other).status_code in (302, 404)
+
+
+def test_admin_history_of_another_countys_issue_is_refused(ledger, users, client_for):
+    url = reverse("admin:rectification_issue_history", args=[ledger["xia"].pk])
+    assert client_for(users.pinglu_reviewer).get(url).status_code == 403
+    assert client_for(users.xia_reviewer).get(url).status_code == 200
+
+
+def test_issue_page_shows_steps_recorded_without_a_user_as_history(ledger, users, client_for):
+    issue = ledger["pinglu_overdue"]
+    IssueTransition.objects.create(issue=issue, action="register", to_status="pending", user=None,
+                                   at=timezone.now())
+    response = client_for(users.pinglu_reviewer).get(reverse("rectification:issue_detail", args=[issue.pk]))
+    assert response.status_code == 200
+    assert "历史数据" in response.content.decode()
+
+
+def test_unit_in_the_admin_may_change_only_measures_and_person(ledger, users, client_for):
+    issue = ledger["pinglu_village"]
+    response = client_for(users.unit_user).get(reverse("admin:rectification_issue_change", args=[issue.pk]))
+    assert response.status_code == 200
+    form_fields = set(response.context["adminform"].form.fields)
+    assert form_fields == {"measures", "responsible_person"}
