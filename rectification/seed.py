@@ -220,16 +220,13 @@ def _unit_for(rng, issue: Issue, units: dict):
 
 def _inspection_sources(rng, counties, villages_by_county, county_weights, village_codes):
     """(inspection id or None, found date, county, village) for each of the 1,100 暗访 issues."""
-    rows = []
-    try:
-        from resident_teams.models import Inspection
+    from resident_teams.models import Inspection
 
-        inspections = list(
-            Inspection.objects.filter(notification_issued=True, findings_count__gt=0)
-            .order_by("inspected_on", "id").values_list("id", "inspected_on", "area_code", "findings_count")
-        )
-    except Exception:  # the resident_teams app not migrated in this database
-        inspections = []
+    rows = []
+    inspections = list(
+        Inspection.objects.filter(notification_issued=True, findings_count__gt=0)
+        .order_by("inspected_on", "id").values_list("id", "inspected_on", "area_code", "findings_count")
+    )
     for pk, inspected_on, area, count in inspections:
         county = area[:6]
         village = area if len(area) == 12 and area in village_codes else None
@@ -246,12 +243,9 @@ def _inspection_sources(rng, counties, villages_by_county, county_weights, villa
 
 def _households_by_village(rng) -> dict:
     """A deterministic sample of monitored households, for issues about one household."""
-    try:
-        from monitoring.models import Household
+    from monitoring.models import Household
 
-        rows = list(Household.objects.filter(is_monitored=True).order_by("id").values_list("id", "village_id")[:20000])
-    except Exception:
-        rows = []
+    rows = list(Household.objects.filter(is_monitored=True).order_by("id").values_list("id", "village_id")[:20000])
     by_village: dict[str, list[int]] = {}
     for pk, village in rows:
         by_village.setdefault(village, []).append(pk)

@@ -2,6 +2,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.views import View
@@ -16,7 +17,7 @@ from accounts.views import RoleRequiredMixin
 from . import selectors, services
 from .filtersets import IssueFilterSet, LetterFilterSet
 from .forms import AssignForm, EvidenceForm, MeasuresForm, RectifyForm, ReplyForm, ReturnForm, StartForm, VerifyForm
-from .models import HandOver, HandOverItem, Issue, IssueStatus, SupervisionLetter, TransitionAction
+from .models import HandOver, HandOverItem, Issue, IssueEvidence, IssueStatus, SupervisionLetter, TransitionAction
 from .tables import HandOverItemTable, IssueTable, LetterTable, OverdueIssueTable
 
 # The roles that work with the ledger (township and village staff have no part in it).
@@ -164,6 +165,16 @@ class EvidenceUploadView(RoleRequiredMixin, View):
             else:
                 messages.success(request, f"佐证材料“{evidence.original_name}”已上传")
         return redirect("rectification:issue_detail", pk=issue.pk)
+
+
+class EvidenceDownloadView(RoleRequiredMixin, View):
+    """Evidence files are served through the scoping function, never from a public media URL."""
+
+    allowed_roles = LEDGER_ROLES
+
+    def get(self, request, pk, evidence_pk):
+        evidence = get_scoped_or_404(IssueEvidence.objects.filter(issue_id=pk), request.user, pk=evidence_pk)
+        return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name)
 
 
 class OverdueView(RoleRequiredMixin, TemplateView):

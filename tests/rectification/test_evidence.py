@@ -83,3 +83,14 @@ def test_upload_page_shows_the_chinese_error_and_saves_nothing(issue, users, cli
     response = client.post(url, {"file": SimpleUploadedFile("照片.png", PNG)}, follow=True)
     assert "已上传" in response.content.decode()
     assert IssueEvidence.objects.get().original_name == "照片.png"
+
+
+def test_evidence_is_downloaded_only_inside_scope(issue, users, rect, client_for, media):
+    evidence = services.issue_evidence_add(issue=issue, user=users.unit_user,
+                                           uploaded=SimpleUploadedFile("整改报告.pdf", PDF))
+    url = reverse("rectification:evidence_download", args=[issue.pk, evidence.pk])
+    response = client_for(users.pinglu_reviewer).get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF
+    assert client_for(users.xia_reviewer).get(url).status_code == 404
+    assert client_for(rect.rsj_user).get(url).status_code == 404
