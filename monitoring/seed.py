@@ -167,6 +167,8 @@ def _insert(model, rows: list[dict]) -> None:
     if not rows:
         return
     columns = _columns(model)
+    if model._meta.pk.attname not in rows[0]:  # let the database number them
+        columns = [c for c in columns if c[0] != model._meta.pk.attname]
     names = ", ".join(f'"{column}"' for _, column, _ in columns)
     table = model._meta.db_table
     with connection.cursor() as cursor:

@@ -120,16 +120,16 @@ def household_detail(*, household: Household, user) -> dict:
 
 
 def search_households(queryset, term: str):
-    """户编号 (exact or prefix), an 18-digit ID number (exact, through the member's unique index), or the
-    head's name (prefix, indexed). Never a join across members."""
+    """An 18-digit ID number (exact, through the member's unique index), a 户编号 prefix, or the head's name
+    (prefix) — each answered from an index, never a join across members."""
     term = normalize_id_number(term)
     if not term:
         return queryset
     if len(term) == 18 and term[:17].isdigit():
         return queryset.filter(pk__in=Member.objects.filter(id_number=term).values("household_id"))
-    if term[:1].isdigit():
+    if term.isdigit():
         return queryset.filter(code__startswith=term)
-    return queryset.filter(head_name__startswith=term)
+    return queryset.filter(Q(code__startswith=term) | Q(head_name__startswith=term))
 
 
 # ---------------------------------------------------------------- the 待审核 worklist

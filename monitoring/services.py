@@ -13,6 +13,7 @@ from django.db.models import Count, Max
 from django.utils import timezone
 
 from accounts.scoping import ADD, CHANGE, DELETE, instance_in_scope
+from yuncheng.idcard import normalize_id_number
 
 from .models import (
     DEVELOPMENT_MEASURES,
@@ -102,7 +103,8 @@ def household_refresh(*, household: Household) -> Household:
 @transaction.atomic
 def member_add(*, user, household: Household, name: str, id_number: str, relation: str = Relation.OTHER,
                **fields) -> Member:
-    member = Member(household=household, name=name, id_number=id_number, relation=relation, **fields)
+    member = Member(household=household, name=name, id_number=normalize_id_number(id_number), relation=relation,
+                    **fields)
     _require(user, member, ADD)
     member.full_clean()
     member.save()
@@ -114,7 +116,7 @@ def member_add(*, user, household: Household, name: str, id_number: str, relatio
 def member_update(*, user, member: Member, **fields) -> Member:
     _require(user, member, CHANGE)
     for name, value in fields.items():
-        setattr(member, name, value)
+        setattr(member, name, normalize_id_number(value) if name == "id_number" else value)
     member.full_clean()
     member.save()
     household_refresh(household=member.household)

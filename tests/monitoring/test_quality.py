@@ -1,0 +1,106 @@
+"""Each data-quality check finds a household planted with its problem, and only that one."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from monitoring import services
+from monitoring.models import Household, Member
+from monitoring.quality import check_households
+
+from .factories import id_number
+
+pytestmark = pytest.mark.django_db
+TODAY = datetime.date(2023, 12, 1)
+
+
+def found(key):
+    return set(check_households(key=key, households=Household.objects.all(), today=TODAY)
+               .values_list("code", flat=True))
+
+
+@pytest.fixture
+def clean(users, geo, approved):
+    """The approved family, put in order: a development measure and a year's employment."""
+    services.measure_add(user=users.jia1_officer, household=approved.household, measure_type="industry",
+                         start_date=datetime.date(2023, 3, 15))
+    return approved.household
+
+
+def test_a_clean_registry_has_no_findings(clean):
+    for key in ("bad_id", "duplicate_person", "early_elimination", "no_development_measure", "below_threshold",
+                "relocated_jobless", "size_mismatch"):
+        assert found(key) == set(), key
+
+
+def test_bad_id_check_digit_is_found(clean):
+    member = clean.members.first()
+    Member.objects.filter(pk=member.pk).update(id_number=member.id_number[:17] + ("1" if member.id_number[17] != "1"
+                                                                                  else "2"))
+    assert found("bad_id") == {clean.code}
+
+
+def test_a_person_in_two_households_is_found(users, geo, clean):
+    other = services.household_create(user=users.jia_clerk, code="1408291002010002", village=geo.jia2,
+                                      head_name="赵四")
+    number = id_number()
+    services.member_add(user=users.jia_clerk, household=other, name="赵四", id_number=number)
+    # an import that bypassed validation wrote the same person in lower case into the clean household
+    Member.objects.filter(pk=clean.members.first().pk).update(id_number=number.lower() + " ")
+    assert found("duplicate_person") == {clean.code, other.code}
+
+
+def test_early_elimination_is_found(users, clean):
+    record = clean.monitoring_records.get()
+    services.elimination_request(user=users.jia1_officer, record=record, mode="natural",
+                                 month=datetime.date(2023, 7, 1), notice_start=datetime.date(2023, 7, 3),
+                                 notice_end=datetime.date(2023, 7, 9))
+    assert found("early_elimination") == {clean.code}
+
+
+def test_missing_development_measure_is_found(approved):
+    assert found("no_development_measure") == {approved.household.code}
+
+
+def test_income_below_threshold_without_monitoring_is_found(users, geo, clean):
+    poor = services.household_create(user=users.jia1_officer, code="1408291002000009", village=geo.jia1,
+                                     head_name="钱六", is_poverty_alleviated=True)
+    services.member_add(user=users.jia1_officer, household=poor, name="钱六", relation="head", id_number=id_number())
+    services.income_record_save(user=users.jia1_officer, household=poor, year=2023, quarter=3,
+                                wage_income=Decimal("4000"))  # 4,000 to Q3 → 5,333 a year < 7,100
+    assert found("below_threshold") == {poor.code}
+
+
+def test_relocated_household_with_labour_and_nobody_employed_is_found(users, geo, clean):
+    services.employment_save(user=users.jia1_officer, member=clean.members.first(), year=2023, location="county",
+                             months=6, channel="workshop")
+    moved = services.household_create(user=users.jia1_officer, code="1408291002000010", village=geo.jia1,
+                                      head_name="周七", is_poverty_alleviated=True, is_relocated=True)
+    services.member_add(user=users.jia1_officer, household=moved, name="周七", relation="head",
+                        id_number=id_number(born=datetime.date(1985, 1, 1)), labour_skill="ordinary")
+    assert found("relocated_jobless") == {moved.code}
+
+
+def test_size_mismatch_is_found(clean):
+    Household.objects.filter(pk=clean.pk).update(size=5)
+    assert found("size_mismatch") == {clean.code}
+
+
+def test_quality_page_counts_by_area_and_links_to_the_list(client_for, users, approved):
+    response = client_for(users.pinglu_reviewer).get(reverse("monitoring:quality"))
+    rows = {row["check"].key: row for row in response.context["rows"]}
+    assert rows["no_development_measure"]["total"] == 1
+    assert rows["no_development_measure"]["areas"] == [("140829100", "甲镇", 1)]
+    listed = client_for(users.pinglu_reviewer).get(reverse("monitoring:household_list"),
+                                                   {"check": "no_development_measure"})
+    assert [h.code for h in listed.context["table"].data] == [approved.household.code]
+    assert client_for(users.xia_reviewer).get(reverse("monitoring:quality")).context["rows"][3]["total"] == 0
+
+
+def test_quality_command_prints_each_check(approved, capsys):
+    call_command("monitoring_quality")
+    out = capsys.readouterr().out
+    assert "识别1个月后未落实开发式帮扶" in out and "1" in out
