@@ -241,7 +241,7 @@ def _inspection_sources(rng, counties, villages_by_county, county_weights, villa
     return rows
 
 
-def _households_by_village(rng) -> dict:
+def _households_by_village() -> dict:
     """A deterministic sample of monitored households, for issues about one household."""
     from monitoring.models import Household
 
@@ -270,7 +270,8 @@ def seed(ctx):
     for code, county in Village.objects.order_by("code").values_list("code", "county_id"):
         villages_by_county.setdefault(county, []).append(code)
     village_codes = {v for vs in villages_by_county.values() for v in vs}
-    households = _households_by_village(rng)
+    households = _households_by_village()
+    household_rng = ctx.rng("rectification.households")
     monitoring_aspect = "防止返贫动态监测"
 
     issues: list[Issue] = []
@@ -278,8 +279,9 @@ def seed(ctx):
 
     def add(source, category, county, village, found, inspection_id=None):
         household_id = None
-        if category.aspect.name == monitoring_aspect and village in households and rng.random() < 0.6:
-            household_id = rng.choice(households[village])
+        # Its own generator: whether monitoring's demo exists must not shift the ledger's other draws.
+        if category.aspect.name == monitoring_aspect and village in households and household_rng.random() < 0.6:
+            household_id = household_rng.choice(households[village])
         span = rng.choice([30, 45, 60, 60, 90, 90, 120]) if source != IssueSource.INSPECTION else rng.choice([15, 30, 30, 45])
         issue = Issue(
             number=f"YC-2023-{len(issues) + 1:04d}", source=source, aspect=category.aspect, category=category,
