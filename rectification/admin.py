@@ -132,6 +132,11 @@ class SupervisionLetterAdmin(ScopedAdminMixin, admin.ModelAdmin):
     readonly_fields = ["area_code"]
     REPLY_FIELDS = {"reply_text", "reply_date"}
 
+    def save_model(self, request, obj, form, change):
+        if not change and obj.issued_by_id is None:
+            obj.issued_by = request.user
+        super().save_model(request, obj, form, change)
+
     def get_readonly_fields(self, request, obj=None):
         # Only the city issues letters; the addressee writes the reply.
         if role_of(request.user) == Role.CITY_ADMIN:

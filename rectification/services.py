@@ -191,6 +191,8 @@ def issue_assign(
     issue.save()
     _record(issue, action=TransitionAction.ASSIGN, from_status=IssueStatus.PENDING, user=user,
             note=note or f"交办至{unit}")
+    # The county's 双交办 list records where it handed the issue on.
+    HandOverItem.objects.filter(issue=issue, unit__isnull=True).update(unit=unit, handed_on_date=timezone.localdate())
     return issue
 
 
