@@ -81,15 +81,15 @@ class IssueAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     search_fields = ["number", "description"]
     list_select_related = ["aspect", "category", "county", "village", "responsible_unit"]
     autocomplete_fields = ["village"]
-    raw_id_fields = ["related"]
+    raw_id_fields = ["related", "household", "inspection"]
     readonly_fields = ["status", "completed_date", "closed_date", "area_code"]
     date_hierarchy = "found_date"
     list_per_page = 100
     show_full_result_count = False
     inlines = [IssueTransitionInline, IssueEvidenceInline]
     fieldsets = [
-        (None, {"fields": ["number", "source", "aspect", "category", "county", "village", "area_code",
-                           "description"]}),
+        (None, {"fields": ["number", "source", "aspect", "category", "county", "village", "household", "area_code",
+                           "inspection", "description"]}),
         ("整改", {"fields": ["responsible_unit", "responsible_person", "found_date", "deadline", "measures",
                              "status", "completed_date", "closed_date"]}),
         ("举一反三", {"fields": ["related"]}),

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from rectification.models import HandOver, HandOverItem, IssueStatus, IssueTransition, SupervisionLetter
+from rectification.models import HandOver, HandOverItem, Issue, IssueStatus, IssueTransition, SupervisionLetter
 
 from .factories import IssueFactory
 
@@ -258,3 +258,21 @@ def test_unit_in_the_admin_may_change_only_measures_and_person(ledger, users, cl
     assert response.status_code == 200
     form_fields = set(response.context["adminform"].form.fields)
     assert form_fields == {"measures", "responsible_person"}
+
+
+def test_county_reviewer_enters_an_issue_in_the_admin_only_for_the_county(rect, users, client_for):
+    client = client_for(users.pinglu_reviewer)
+    assert client.get(reverse("admin:rectification_issue_add")).status_code == 200
+    data = {
+        "number": "YC-2023-0100", "source": "supervision", "aspect": rect.aspect.pk, "category": rect.category.pk,
+        "county": "140828", "description": "夏县的问题", "found_date": "2023-05-01", "deadline": "2023-06-01",
+        "transitions-TOTAL_FORMS": 0, "transitions-INITIAL_FORMS": 0,
+        "evidence-TOTAL_FORMS": 0, "evidence-INITIAL_FORMS": 0,
+    }
+    response = client.post(reverse("admin:rectification_issue_add"), data)
+    assert response.status_code in (200, 403)
+    assert not Issue.objects.filter(number="YC-2023-0100").exists()
+    data["county"] = "140829"
+    response = client.post(reverse("admin:rectification_issue_add"), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    assert Issue.objects.get(number="YC-2023-0100").area_code == "140829"
