@@ -8,8 +8,22 @@ database aggregates.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, Case, Count, ExpressionWrapper, F, IntegerField, Max, Q, QuerySet, Sum, When
-from django.db.models.functions import Substr
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    When,
+)
+from django.db.models.functions import Coalesce, Substr
 
 from monitoring.models import Household
 
@@ -41,34 +55,31 @@ def weeks_ending(day: datetime.date, count: int = 12) -> tuple[datetime.date, da
     return last - datetime.timedelta(days=7 * (count - 1)), last
 
 
-def _serving(prefix: str, day: datetime.date) -> Q:
-    return Q(**{f"{prefix}joined_on__lte": day}) & (
-        Q(**{f"{prefix}left_on__isnull": True}) | Q(**{f"{prefix}left_on__gt": day})
-    )
-
-
 # --- teams and the team rule ----------------------------------------------------------------------
+
+
+def _count(queryset: QuerySet, outer: str):
+    """COUNT(*) of ``queryset`` correlated to the outer team by ``outer`` (0 when none), as a subquery
+    annotation: each team's counts come from the index on the foreign key, with no join fan-out."""
+    counted = queryset.filter(**{outer: OuterRef("pk")}).order_by().values(outer).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def team_list(*, teams: QuerySet, on: datetime.date, week_from: datetime.date | None = None,
               week_to: datetime.date | None = None) -> QuerySet:
-    """Teams with their serving members on ``on`` (第一书记 and others counted apart) and their
-    attendance member-weeks in [week_from, week_to] (compliant ones apart), all counted by the database."""
-    serving = _serving("members__", on)
-    weeks = Q()
+    """Teams with their serving members on ``on`` (第一书记 counted apart) and their attendance
+    member-weeks in [week_from, week_to] (compliant ones apart), all counted by the database."""
+    serving = TeamMember.objects.serving_on(on)
+    weeks = AttendanceWeek.objects.all()
     if week_from is not None:
-        weeks &= Q(members__attendance_weeks__week_start__gte=week_from)
+        weeks = weeks.filter(week_start__gte=week_from)
     if week_to is not None:
-        weeks &= Q(members__attendance_weeks__week_start__lte=week_to)
-    compliant = Q(
-        members__attendance_weeks__days_on_station__gte=WEEK_MIN_DAYS,
-        members__attendance_weeks__nights_on_station__gte=WEEK_MIN_NIGHTS,
-    )
+        weeks = weeks.filter(week_start__lte=week_to)
     return teams.select_related("county", "village", "relocation_site", "township").annotate(
-        member_count=Count("members", filter=serving, distinct=True),
-        secretary_count=Count("members", filter=serving & Q(members__role=MemberRole.FIRST_SECRETARY), distinct=True),
-        member_weeks=Count("members__attendance_weeks", filter=weeks, distinct=True),
-        compliant_weeks=Count("members__attendance_weeks", filter=weeks & compliant, distinct=True),
+        member_count=_count(serving, "team"),
+        secretary_count=_count(serving.filter(role=MemberRole.FIRST_SECRETARY), "team"),
+        member_weeks=_count(weeks, "member__team"),
+        compliant_weeks=_count(weeks.filter(COMPLIANT), "member__team"),
     ).order_by("station_code", "code")
 
 
