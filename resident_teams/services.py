@@ -5,6 +5,8 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from yuncheng.idcard import normalize_id_number
+
 from .models import STATION_TYPE_FIELDS, AttendanceWeek, StationKind, TeamMember, Visit, WorkTeam
 from .selectors import station_households, week_start_of
 
@@ -65,7 +67,7 @@ def member_add(
     phone: str = "",
     user=None,
 ) -> TeamMember:
-    member = TeamMember(team=team, name=name, id_number=id_number.strip().upper(), role=role, unit=unit,
+    member = TeamMember(team=team, name=name, id_number=normalize_id_number(id_number), role=role, unit=unit,
                         phone=phone, joined_on=joined_on, user=user)
     member.full_clean()
     member.save()

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from resident_teams import selectors, services
 from resident_teams.models import MemberRole, StationKind, WorkTeam
+from yuncheng.idcard import make_id_number
 
 from tests.factories import RelocationSiteFactory
 
@@ -91,3 +92,20 @@ def test_team_station_code_comes_from_its_station(geo):
 def test_team_needs_exactly_one_station(geo):
     with pytest.raises(ValidationError):
         WorkTeamFactory(village=geo.jia1, township=geo.jia)
+
+
+def test_member_id_number_is_validated_and_normalised(geo):
+    team = services.team_create(code="ZC-PL-010", name="甲二村驻村工作队", village=geo.jia2,
+                                station_types={"demo_village"}, dispatch_unit="平陆县委组织部",
+                                dispatch_level="county", arrived_on=datetime.date(2023, 3, 1))
+    assert (team.station_code, team.is_demo_village_station, team.is_poverty_village_station) == (
+        "140829100201", True, False)
+    good = make_id_number("140829", datetime.date(1988, 8, 8), 17, False)
+    bad = good[:17] + ("0" if good[17] != "0" else "1")
+    with pytest.raises(ValidationError, match="身份证号校验位错误"):
+        services.member_add(team=team, name="错号", id_number=bad, role=MemberRole.MEMBER, unit="县委组织部",
+                            joined_on=datetime.date(2023, 3, 1))
+    full_width = good[:17].translate(str.maketrans("0123456789", "０１２３４５６７８９")) + good[17].lower()
+    member = services.member_add(team=team, name="全角", id_number=f" {full_width} ", role=MemberRole.MEMBER,
+                                 unit="县委组织部", joined_on=datetime.date(2023, 3, 1))
+    assert member.id_number == good
