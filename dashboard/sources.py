@@ -67,40 +67,53 @@ def registry(*, area: Area, period: Period, group_len: int | None) -> dict[str, 
     return dict(result)
 
 
-def monitoring_breakdowns(*, area: Area, period: Period, group_len: int | None) -> dict[str, dict]:
-    """Monitored households by category, risk type and identification channel (a household counts once
-    per category / type / channel it has among its approved records)."""
-    from monitoring.models import IdentificationChannel, MonitoringCategory, MonitoringRecord, RiskType
-
-    records = MonitoringRecord.objects.identified_as_of(period.end)
+def _breakdown(*, area: Area, period: Period, group_len: int | None, part: str, queryset, value_field: str,
+               labels: dict) -> dict[str, dict]:
+    """Monitored households (county-approved as of the period end) counted once per value of
+    ``value_field`` among their records; every label present, zeros included, in enumeration order."""
     field = "household__village__code"
-    result: dict[str, dict] = defaultdict(lambda: {"by_category": {}, "by_risk": {}, "by_channel": {}})
-    risk_names = dict(RiskType.objects.values_list("code", "name"))
-    specs = [
-        ("by_category", records, "category", dict(MonitoringCategory.choices)),
-        ("by_channel", records, "channel", dict(IdentificationChannel.choices)),
-        ("by_risk", records.filter(risk_types__isnull=False), "risk_types", risk_names),
-    ]
-    for part, queryset, value_field, labels in specs:
-        queryset = _in_area(queryset, field, area)
-        group_fields = [value_field]
-        if group_len:
-            queryset = queryset.annotate(_group=Substr(F(field), 1, group_len))
-            group_fields.append("_group")
-        rows = queryset.values(*group_fields).annotate(n=Count("household_id", distinct=True)).order_by()
-        for row in rows:
-            group = row.get("_group", "")
-            label = labels.get(row[value_field], row[value_field])
-            result[group][part][label] = result[group][part].get(label, 0) + row["n"]
-    # Every label present (zeros included) and in the order of the enumeration.
-    ordered = {}
-    for group, parts in result.items():
-        ordered[group] = {
-            part: {label: parts[part].get(label, 0) for label in labels.values()} for part, _, _, labels in specs
-        }
-    if "" not in ordered and group_len is None:
-        ordered[""] = {part: {label: 0 for label in labels.values()} for part, _, _, labels in specs}
-    return ordered
+    queryset = _in_area(queryset, field, area)
+    group_fields = [value_field]
+    if group_len:
+        queryset = queryset.annotate(_group=Substr(F(field), 1, group_len))
+        group_fields.append("_group")
+    counts: dict[str, dict] = defaultdict(dict)
+    for row in queryset.values(*group_fields).annotate(n=Count("household_id", distinct=True)).order_by():
+        label = labels.get(row[value_field], row[value_field])
+        group = counts[row.get("_group", "")]
+        group[label] = group.get(label, 0) + row["n"]
+    result = {group: {part: {label: found.get(label, 0) for label in labels.values()}}
+              for group, found in counts.items()}
+    if group_len is None:
+        result.setdefault("", {part: {label: 0 for label in labels.values()}})
+    else:
+        result[ALL_GROUPS] = {part: {label: 0 for label in labels.values()}}
+    return result
+
+
+def monitoring_by_category(*, area: Area, period: Period, group_len: int | None) -> dict[str, dict]:
+    from monitoring.models import MonitoringCategory, MonitoringRecord
+
+    return _breakdown(area=area, period=period, group_len=group_len, part="by_category",
+                      queryset=MonitoringRecord.objects.identified_as_of(period.end), value_field="category",
+                      labels=dict(MonitoringCategory.choices))
+
+
+def monitoring_by_channel(*, area: Area, period: Period, group_len: int | None) -> dict[str, dict]:
+    from monitoring.models import IdentificationChannel, MonitoringRecord
+
+    return _breakdown(area=area, period=period, group_len=group_len, part="by_channel",
+                      queryset=MonitoringRecord.objects.identified_as_of(period.end), value_field="channel",
+                      labels=dict(IdentificationChannel.choices))
+
+
+def monitoring_by_risk(*, area: Area, period: Period, group_len: int | None) -> dict[str, dict]:
+    """A household counts once per risk type it has."""
+    from monitoring.models import MonitoringRecord, RiskType
+
+    return _breakdown(area=area, period=period, group_len=group_len, part="by_risk",
+                      queryset=MonitoringRecord.objects.identified_as_of(period.end).filter(risk_types__isnull=False),
+                      value_field="risk_types", labels=dict(RiskType.objects.values_list("code", "name")))
 
 
 def employment_targets(*, area: Area, period: Period, group_len: int | None) -> dict[str, dict]:
@@ -344,7 +357,9 @@ def letters(*, area: Area, period: Period, group_len: int | None) -> dict[str, d
 
 SOURCES: dict[str, Callable[..., dict[str, dict]]] = {
     "registry": registry,
-    "monitoring_breakdowns": monitoring_breakdowns,
+    "monitoring_by_category": monitoring_by_category,
+    "monitoring_by_channel": monitoring_by_channel,
+    "monitoring_by_risk": monitoring_by_risk,
     "employment_targets": employment_targets,
     "workshops": workshops,
     "pv": pv,

@@ -1,0 +1,126 @@
+"""Server time of the dashboards, in process (Django's test Client), on the database of DATABASE_URL
+(SQLite under DATA_DIR when unset) holding the full-scale demo (migrate + seed_demo).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/yc_bench_dashboard .venv/bin/python bench/dashboard_bench.py
+    DATA_DIR=/tmp/h6_data .venv/bin/python bench/dashboard_bench.py
+
+Prints the median and p95 of many runs for: the city dashboard's HTML; each of its chart JSON views; the
+HTML plus all its charts (what one page view costs the server); /api/metrics/; a section dashboard; a
+county leader's dashboard; and, once, the cost of rebuilding every village summary after a bulk write.
+"""
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yuncheng.settings")
+os.environ.setdefault("SECRET_KEY", "bench-only")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("SESSION_COOKIE_SECURE", "false")
+os.environ.setdefault("CSRF_COOKIE_SECURE", "false")
+os.environ.setdefault("STATIC_STORAGE", "simple")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import connection, reset_queries  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from dashboard.pages import HOME  # noqa: E402
+from dashboard.periods import Period  # noqa: E402
+from dashboard.summaries import refresh_summaries, summaries_invalidate  # noqa: E402
+
+RUNS = int(os.environ.get("BENCH_RUNS", "30"))
+YEAR, QUARTER = 2023, 3
+Q = {"year": YEAR, "quarter": QUARTER}
+
+
+def client_for(username):
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=username))
+    return client
+
+
+def timed(fn, runs=RUNS):
+    fn()  # warm
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    samples.sort()
+    return statistics.median(samples), samples[min(len(samples) - 1, int(len(samples) * 0.95))]
+
+
+def get(client, path, params=Q, status=200):
+    response = client.get(path, params)
+    assert response.status_code == status, (path, response.status_code)
+    return response
+
+
+def queries(fn):
+    with CaptureQueriesContext(connection) as captured:
+        fn()
+    return len(captured)
+
+
+def line(label, fn, runs=RUNS):
+    median, p95 = timed(fn, runs)
+    print(f"  {label:<44} median {median:7.1f} ms   p95 {p95:7.1f} ms   queries {queries(fn):>3}")
+    return median
+
+
+def main():
+    vendor = connection.vendor
+    print(f"数据库: {vendor} {connection.settings_dict['NAME']}   runs: {RUNS}")
+    from monitoring.models import Household, Member
+
+    print(f"  households {Household.objects.count():,}   persons {Member.objects.count():,}")
+
+    # A bulk write (the seed, an import) forgets every summary: the first read rebuilds what it needs.
+    summaries_invalidate()
+    start = time.perf_counter()
+    refresh_summaries(periods=[Period(YEAR, QUARTER), Period(YEAR - 1, QUARTER), Period(YEAR - 2, QUARTER)])
+    print(f"  rebuild of every village summary, 3 periods (once, after a bulk write): "
+          f"{time.perf_counter() - start:.2f} s")
+    one = "140829100200"
+    summaries_invalidate(village_codes=[one])
+    leader = client_for("city_leader")
+    start = time.perf_counter()
+    get(leader, "/api/metrics/")
+    print(f"  /api/metrics/ right after one village changed (recomputes it): "
+          f"{(time.perf_counter() - start) * 1000:.1f} ms")
+
+    home = line("首页 HTML (city)", lambda: get(leader, "/"))
+    chart_total = 0.0
+    for name in HOME.charts:
+        chart_total += line(f"chart {name}", lambda name=name: get(leader, f"/dashboard/charts/{name}/"))
+
+    def page_view():
+        get(leader, "/")
+        for name in HOME.charts:
+            get(leader, f"/dashboard/charts/{name}/")
+
+    line("首页 HTML + all 8 chart JSON (one page view)", page_view, runs=max(10, RUNS // 3))
+    line("/api/metrics/ (city, every key)", lambda: get(leader, "/api/metrics/"))
+    line("/api/metrics/ (平陆县)", lambda: get(leader, "/api/metrics/", {**Q, "area": "140829"}))
+    line("监测帮扶 section HTML (city)", lambda: get(leader, "/dashboard/monitoring/"))
+    line("收入就业 section HTML (city)", lambda: get(leader, "/dashboard/income/"))
+    county = client_for("pinglu_leader")
+    line("首页 HTML (pinglu_leader, 平陆县)", lambda: get(county, "/"))
+    line("drill-down monitoring.persons (city, page 1)",
+         lambda: get(leader, "/dashboard/records/monitoring.persons/"))
+    print(f"  sum of medians: HTML {home:.1f} + charts {chart_total:.1f} = {home + chart_total:.1f} ms")
+    reset_queries()
+
+
+if __name__ == "__main__":
+    main()
