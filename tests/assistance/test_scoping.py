@@ -6,7 +6,6 @@ from django.urls import reverse
 
 from accounts.scoping import scope
 from assistance.models import (
-    AssistanceProject,
     ConsumptionSale,
     PVEmployee,
     PVIncome,
@@ -128,7 +127,8 @@ def test_pv_station_page_shows_only_inline_rows_of_the_station(resources, users,
     station = PVStation.objects.get(name="甲一村电站")
     response = client_for(users.jia1_officer).get(reverse("admin:assistance_pvstation_change", args=[station.pk]))
     assert response.status_code == 200
-    assert "甲一村光伏岗" in response.content.decode()
+    body = response.content.decode()
+    assert "甲一村光伏岗" in body and "乙一村光伏岗" not in body and "丙一村光伏岗" not in body
 
 
 LIST_PAGES = [
