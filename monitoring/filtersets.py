@@ -10,7 +10,7 @@ from yuncheng.filters import YesNoFilter
 
 from .models import EliminationStatus, Household, MonitoringCategory, MonitoringRecord, ReviewStatus, RiskType
 from .quality import CHECKS, check_households
-from .selectors import search_households
+from .selectors import in_area, search_households
 
 HOUSEHOLD_TYPES = [
     ("monitored", "监测户"),
@@ -90,7 +90,7 @@ class HouseholdFilterSet(django_filters.FilterSet):
         return search_households(queryset, value)
 
     def in_area(self, queryset, name, value):
-        return queryset.filter(village__code__startswith=value)
+        return in_area(queryset, value)
 
     def of_type(self, queryset, name, value):
         return {

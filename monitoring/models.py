@@ -523,7 +523,8 @@ class AssistanceMeasure(models.Model):
         ordering = ["household_id", "start_date", "id"]
         indexes = [models.Index(fields=["measure_type", "start_date"], name="measure_type_start_idx")]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__isnull=True) | Q(amount__gte=0), name="measure_amount_not_negative",
+            models.CheckConstraint(condition=Q(amount__isnull=True) | Q(amount__gte=0),
+                                   name="measure_amount_not_negative",
                                    violation_error_message="金额不能为负"),
         ]
 
@@ -621,7 +622,8 @@ class MonitoringRecord(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(notice_start__isnull=True) | Q(notice_end__isnull=True) | Q(notice_end__gte=F("notice_start")),
+                condition=Q(notice_start__isnull=True) | Q(notice_end__isnull=True)
+                | Q(notice_end__gte=F("notice_start")),
                 name="monitoring_notice_end_after_start",
                 violation_error_message="公示结束日期不能早于开始日期",
             ),

@@ -394,7 +394,8 @@ def seed(ctx):
     for household, members in zip(households, members_of):
         able = any(_able(m) for m in members)
         household["is_no_labour"] = not able and rng.random() < 0.7
-        household["is_dibao"] = household["is_no_labour"] or rng.random() < (0.25 if household["is_monitored"] else 0.08)
+        dibao_rate = 0.25 if household["is_monitored"] else 0.08
+        household["is_dibao"] = household["is_no_labour"] or rng.random() < dibao_rate
         household["is_tekun"] = household["is_no_labour"] and len(members) == 1 and rng.random() < 0.5
 
     # 4. employment 2023 (and 2022): MIGRANTS_2023 labourers outside the county, others in the county;
@@ -567,8 +568,13 @@ def seed(ctx):
             for r, risks in zip(records, risk_links) for code in sorted(risks)])
         _insert(AssistanceMeasure, measures)
         _insert(ReviewEvent, [event for record in records for event in _trail(record)])
-        _reset_sequences(Household, Member, Employment, IncomeRecord, MonitoringRecord, AssistanceMeasure,
-                         ReviewEvent, MonitoringRecord.risk_types.through)
+        written = [Household, Member, Employment, IncomeRecord, MonitoringRecord, AssistanceMeasure, ReviewEvent,
+                   MonitoringRecord.risk_types.through]
+        _reset_sequences(*written)
+        if connection.vendor == "postgresql":  # fresh statistics, so the planner uses the indexes at once
+            with connection.cursor() as cursor:
+                for model in written:
+                    cursor.execute(f'ANALYZE "{model._meta.db_table}"')
     from .services import elimination_warnings
 
     for record in MonitoringRecord.objects.filter(

@@ -20,7 +20,7 @@ def monitoring_state(record_status, elimination_status) -> str:
 class HouseholdTable(tables.Table):
     code = tables.Column(verbose_name="户编号", linkify=("monitoring:household_detail", {"code": tables.A("code")}))
     head_name = tables.Column(verbose_name="户主")
-    village = tables.Column(verbose_name="行政村", order_by=("village_id",), empty_values=())
+    village = tables.Column(verbose_name="行政村", order_by=("village_id", "code"), empty_values=())
     household_type = tables.Column(verbose_name="户类型", accessor="household_type_display", orderable=False)
     size = tables.Column(verbose_name="人口", attrs=NUMERIC)
     record_category = tables.Column(verbose_name="监测类别")
@@ -34,7 +34,7 @@ class HouseholdTable(tables.Table):
         fields = ["code", "head_name", "village", "household_type", "size", "record_category", "record_month",
                   "state", "latest_per_capita", "is_relocated"]
         attrs = {"class": "table table-sm table-hover align-middle", "data-testid": "household-table"}
-        order_by = ["code"]
+        order_by = ["village", "code"]  # village code, then 户编号: the (village, code) index
 
     def render_village(self, record):
         return format_html('{}<span class="text-muted small"> · {}</span>', record.village.name,

@@ -30,10 +30,12 @@ class HouseholdListView(RoleRequiredMixin, SingleTableMixin, FilterView):
     filterset_class = HouseholdFilterSet
     table_class = HouseholdTable
     template_name = "monitoring/household_list.html"
-    paginate_by = 50
+    # Paginated by the table only: ListView's own paginate_by would count the rows a second time.
+    paginate_by = None
+    table_pagination = {"per_page": 50}
 
     def get_queryset(self):
-        return selectors.household_list(households=scope(Household.objects.all(), self.request.user))
+        return selectors.household_list(households=selectors.households_for(user=self.request.user))
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)

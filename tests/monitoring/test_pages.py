@@ -62,14 +62,13 @@ def test_list_query_count_does_not_grow_with_the_page(client_for, users, geo, dj
     _households(3, users, geo.jia1, "JIA")
     client = client_for(users.pinglu_reviewer)
     client.get(reverse("monitoring:household_list"))  # warm the session
-    # session, user + profile, the user's and the groups' permissions (scope), counties, townships,
-    # villages (one township), risk types, count, page (households with village, township, and their latest
-    # record and income as subqueries)
-    with django_assert_num_queries(10):
+    # session, user + profile, the user's and the groups' permissions (scope), counties, townships, risk
+    # types, count, page (households with village and township, their latest record and income as subqueries)
+    with django_assert_num_queries(9):
         response = client.get(reverse("monitoring:household_list"))
     assert len(response.context["table"].page.object_list) == 3
     _households(6, users, geo.jia2, "JIB")
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = client.get(reverse("monitoring:household_list"))
     assert len(response.context["table"].page.object_list) == 9
 
