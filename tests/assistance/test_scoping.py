@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from accounts.scoping import scope
 from assistance.models import (
+    AssistanceProject,
     ConsumptionSale,
     PVEmployee,
     PVIncome,
@@ -157,3 +158,27 @@ def test_team_members_and_units_have_no_assistance_pages(resources, users, clien
 def test_leader_cannot_enter_data(resources, users, client_for):
     response = client_for(users.pinglu_leader).get(reverse("admin:assistance_workshop_changelist"))
     assert response.status_code == 302  # leaders are not staff: sent to the admin login
+
+
+def test_county_reviewer_adds_a_village_project_of_own_county_but_not_of_another(resources, users, client_for):
+    client = client_for(users.pinglu_reviewer)
+    form = {"county": "140829", "village": "140829100201", "name": "甲二村冷库项目", "funding_source": "linkage",
+            "amount": "300000", "year": "2023", "unit_name": "", "status": "ongoing"}
+
+    assert client.post(reverse("admin:assistance_assistanceproject_add"), form).status_code == 302
+    assert AssistanceProject.objects.get(name="甲二村冷库项目").area_code == "140829100201"
+
+    response = client.post(reverse("admin:assistance_assistanceproject_add"),
+                           {**form, "county": "140828", "village": "140828100200", "name": "越权项目"})
+    assert response.status_code == 200 and not AssistanceProject.objects.filter(name="越权项目").exists()
+
+
+def test_village_officer_records_own_villages_collective_income_only(resources, users, client_for):
+    client = client_for(users.jia1_officer)
+    url = reverse("admin:villages_villagecollectiveeconomy_add")
+    form = {"year": "2024", "income": "180000", "party_branch_cooperatives": "1", "trusteeship_services": "0"}
+
+    assert client.post(url, {**form, "village": "140829100200"}).status_code == 302
+    assert client.post(url, {**form, "village": "140829100201"}).status_code == 200
+    assert list(VillageCollectiveEconomy.objects.filter(year=2024).values_list("village_id", flat=True)) == [
+        "140829100200"]
