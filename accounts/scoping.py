@@ -95,7 +95,10 @@ def scope(queryset: QuerySet, user, action: str = VIEW) -> QuerySet:
         return queryset.none()
     owner_lookup = getattr(model, "SCOPE_OWNER_LOOKUPS", {}).get(role)
     if owner_lookup:
-        return queryset.filter(**{owner_lookup: user})
+        # A subquery, so that an owner path through a to-many relation (team → members → user) cannot
+        # repeat rows the way a join would.
+        owned = model._default_manager.filter(**{owner_lookup: user}).values("pk")
+        return queryset.filter(pk__in=owned)
     if role not in AREA_ROLES:
         return queryset.none()
     if lookup is None or role == Role.CITY_ADMIN:
