@@ -11,6 +11,7 @@ class Page:
     charts: tuple[str, ...]  # dashboard.charts names
     table: tuple[str, ...]  # metric keys of the comparison table's columns
     breakdowns: tuple[str, ...] = ()  # breakdown metrics shown as small lists
+    compare: bool = False  # cards show the change against the same quarter of the year before
 
 
 HOME = Page(
@@ -30,6 +31,7 @@ HOME = Page(
         "income.per_capita_growth_pct", "employment.migrant_workers", "employment.migrant_completion_pct",
         "teams.count", "issues.total", "issues.overdue",
     ),
+    compare=True,
 )
 
 SECTIONS = {

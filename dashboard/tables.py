@@ -37,7 +37,8 @@ def comparison_table(*, keys, rows, totals, total_urls, area_label, **table_kwar
     }
     for i, key in enumerate(keys):
         attrs[f"m{i}"] = FigureColumn(METRICS[key], totals.get(key), total_urls.get(key))
-    attrs["Meta"] = type("Meta", (), {"attrs": {**TABLE_ATTRS, "data-testid": "comparison-table"},
+    attrs["Meta"] = type("Meta", (), {"attrs": {"class": "table table-sm table-hover align-middle yc-compare",
+                                                "data-testid": "comparison-table"},
                                       "orderable": True})
     table_class = type("ComparisonTable", (tables.Table,), attrs)
     return table_class(rows, **table_kwargs)

@@ -90,11 +90,12 @@ class DashboardView(RoleRequiredMixin, AreaPeriodMixin, TemplateView):
         user = self.request.user
         keys = list(dict.fromkeys([*page.kpis, *page.table, *page.breakdowns]))
         values = metric_values(user=user, area=area, year=period.year, quarter=period.quarter, keys=keys)
-        before = metric_values(user=user, area=area, year=period.year - 1, quarter=period.quarter, keys=page.kpis)
+        before = (metric_values(user=user, area=area, year=period.year - 1, quarter=period.quarter, keys=page.kpis)
+                  if page.compare else {})
         cards = []
         for key in page.kpis:
             metric = METRICS[key]
-            change, change_css = format_change(values[key], before[key], metric.kind)
+            change, change_css = format_change(values[key], before.get(key), metric.kind)
             cards.append({
                 "metric": metric, "value": format_value(values[key], metric.kind), "url": records_url(key, area, period),
                 "change": change, "change_css": change_css,
