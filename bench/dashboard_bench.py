@@ -103,6 +103,7 @@ def main():
     print(f"  next read after a write to one village: stale check + recompute of that village, 2 periods: "
           f"median {statistics.median(samples):.1f} ms")
 
+    line("baseline: 区县 list (13 rows, no figures)", lambda: get(leader, "/areas/"))
     home = line("首页 HTML (city)", lambda: get(leader, "/"))
     chart_total = 0.0
     for name in HOME.charts:

@@ -92,7 +92,7 @@ def _able_member(period):
 
 
 def at_risk_labour_households(area, period):
-    return at_risk_households(area, period).filter(Exists(_able_member(period).filter(household=OuterRef("pk"))))
+    return at_risk_households(area, period).filter(pk__in=_able_member(period).values("household_id"))
 
 
 def monitored_persons(area, period):
@@ -155,9 +155,8 @@ def relocated_jobless_households(area, period):
     from monitoring.models import Employment, Household
 
     return _households(_area(Household.objects.filter(is_relocated=True), "village__code", area).filter(
-        Exists(_able_member(period).filter(household=OuterRef("pk"))),
-        ~Exists(Employment.objects.filter(member__household=OuterRef("pk"), year=period.year)),
-    ))
+        pk__in=_able_member(period).values("household_id")).exclude(
+        pk__in=Employment.objects.filter(year=period.year).values("member__household_id")))
 
 
 def employment_targets(area, period):

@@ -116,30 +116,27 @@ def _registry_parts(*, period: Period, village_codes, prefix: str) -> dict[str, 
 
     parts: dict[str, dict] = defaultdict(dict)
 
+    # Sets of households as non-correlated IN subqueries: each is evaluated once (a hashed subplan on
+    # PostgreSQL, an ephemeral index on SQLite). Correlated EXISTS on the monitoring records made SQLite
+    # scan the (status, month) index once per household.
     identified = MonitoringRecord.objects.identified_as_of(end)
-    open_records = identified.exclude(elimination_status="approved", elimination_month__lte=end)
-    able_member = Member.objects.filter(
-        household=OuterRef("pk"), labour_skill__in=LABOUR_SKILLS_ABLE, birth_date__gt=born_after,
-        birth_date__lte=born_by,
-    )
+    identified_ids = identified.values("household_id")
+    open_ids = identified.exclude(elimination_status="approved", elimination_month__lte=end).values("household_id")
+    able_ids = Member.objects.filter(labour_skill__in=LABOUR_SKILLS_ABLE, birth_date__gt=born_after,
+                                     birth_date__lte=born_by).values("household_id")
+    measured_ids = AssistanceMeasure.objects.filter(measure_type__in=DEVELOPMENT_MEASURES,
+                                                    start_date__lte=end).values("household_id")
 
     # 1. monitored households, eliminated, at risk with labour (and with a development measure)
+    at_risk = Q(pk__in=open_ids)
     households = (
-        in_area(Household.objects.all(), "village_id")
-        .annotate(
-            identified=Exists(identified.filter(household=OuterRef("pk"))),
-            at_risk=Exists(open_records.filter(household=OuterRef("pk"))),
-            labour=Exists(able_member),
-            measured=Exists(AssistanceMeasure.objects.filter(
-                household=OuterRef("pk"), measure_type__in=DEVELOPMENT_MEASURES, start_date__lte=end)),
-        )
-        .filter(identified=True)
+        in_area(Household.objects.filter(pk__in=identified_ids), "village_id")
         .values("village_id")
         .annotate(
             households=Count("id"),
-            households_eliminated=Count("id", filter=Q(at_risk=False)),
-            at_risk_labour=Count("id", filter=Q(at_risk=True, labour=True)),
-            at_risk_labour_measured=Count("id", filter=Q(at_risk=True, labour=True, measured=True)),
+            households_eliminated=Count("id", filter=~at_risk),
+            at_risk_labour=Count("id", filter=at_risk & Q(pk__in=able_ids)),
+            at_risk_labour_measured=Count("id", filter=at_risk & Q(pk__in=able_ids) & Q(pk__in=measured_ids)),
         )
         .order_by()
     )
@@ -148,11 +145,9 @@ def _registry_parts(*, period: Period, village_codes, prefix: str) -> dict[str, 
 
     # 2. their members
     members = (
-        in_area(Member.objects.all(), "household__village_id")
-        .filter(household__in=identified.values("household_id"))
-        .annotate(at_risk=Exists(open_records.filter(household=OuterRef("household_id"))))
+        in_area(Member.objects.filter(household__in=identified_ids), "household__village_id")
         .values("household__village_id")
-        .annotate(persons=Count("id"), persons_eliminated=Count("id", filter=Q(at_risk=False)))
+        .annotate(persons=Count("id"), persons_eliminated=Count("id", filter=~Q(household__in=open_ids)))
         .order_by()
     )
     for row in members:
@@ -195,12 +190,8 @@ def _registry_parts(*, period: Period, village_codes, prefix: str) -> dict[str, 
 
     # 5. relocated households with labour and nobody employed in the year
     jobless = (
-        in_area(Household.objects.filter(is_relocated=True), "village_id")
-        .annotate(
-            labour=Exists(able_member),
-            employed=Exists(Employment.objects.filter(member__household=OuterRef("pk"), year=period.year)),
-        )
-        .filter(labour=True, employed=False)
+        in_area(Household.objects.filter(is_relocated=True, pk__in=able_ids), "village_id")
+        .exclude(pk__in=Employment.objects.filter(year=period.year).values("member__household_id"))
         .values("village_id")
         .annotate(relocated_jobless=Count("id"))
         .order_by()
