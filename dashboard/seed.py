@@ -1,11 +1,19 @@
 """Runs last in SEED_ORDER: the other seeds write in bulk (no signals), so the dashboard's village
-summaries are rebuilt here for the demo's latest quarter and the two years before it."""
+summaries are rebuilt here for the demo's latest quarter and the two years before it.
+
+The tables are ANALYZEd first: without statistics SQLite's planner reads every labourer through the
+labour-skill index when one village is recomputed (seconds instead of milliseconds)."""
+
+from django.db import connection
 
 from .periods import period_default
 from .summaries import refresh_summaries
 
 
 def seed(ctx):
+    with ctx.timed("ANALYZE"):
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     period = period_default()
     periods = [period, period.previous_year, period.previous_year.previous_year]
     with ctx.timed("看板汇总"):

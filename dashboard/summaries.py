@@ -107,9 +107,18 @@ def _registry_parts(*, period: Period, village_codes, prefix: str) -> dict[str, 
     end = period.end
     born_after, born_by = _age_bounds(end, *WORKING_AGE)
 
+    village_households = (
+        Household.objects.filter(village_id__in=village_codes).values("pk") if village_codes is not None else None
+    )
+
     def in_area(queryset, path):
+        """Narrow to the villages being computed. For a list of villages, rows of other tables are picked
+        by ``household IN (the villages' households)`` so that both databases go through the household
+        index (SQLite otherwise preferred e.g. the labour-skill index and read every labourer)."""
         if village_codes is not None:
-            return queryset.filter(**{f"{path}__in": village_codes})
+            if path == "village_id":
+                return queryset.filter(village_id__in=village_codes)
+            return queryset.filter(**{path.replace("__village_id", "__in"): village_households})
         if prefix:
             return queryset.filter(**{f"{path.replace('_id', '__code')}__startswith": prefix})
         return queryset
@@ -119,13 +128,16 @@ def _registry_parts(*, period: Period, village_codes, prefix: str) -> dict[str, 
     # Sets of households as non-correlated IN subqueries: each is evaluated once (a hashed subplan on
     # PostgreSQL, an ephemeral index on SQLite). Correlated EXISTS on the monitoring records made SQLite
     # scan the (status, month) index once per household.
-    identified = MonitoringRecord.objects.identified_as_of(end)
+    # The sets are narrowed to the villages being computed, so that recomputing one village after a
+    # write reads that village's rows only.
+    identified = in_area(MonitoringRecord.objects.identified_as_of(end), "household__village_id")
     identified_ids = identified.values("household_id")
     open_ids = identified.exclude(elimination_status="approved", elimination_month__lte=end).values("household_id")
-    able_ids = Member.objects.filter(labour_skill__in=LABOUR_SKILLS_ABLE, birth_date__gt=born_after,
-                                     birth_date__lte=born_by).values("household_id")
-    measured_ids = AssistanceMeasure.objects.filter(measure_type__in=DEVELOPMENT_MEASURES,
-                                                    start_date__lte=end).values("household_id")
+    able_ids = in_area(Member.objects.filter(labour_skill__in=LABOUR_SKILLS_ABLE, birth_date__gt=born_after,
+                                             birth_date__lte=born_by), "household__village_id").values("household_id")
+    measured_ids = in_area(AssistanceMeasure.objects.filter(measure_type__in=DEVELOPMENT_MEASURES,
+                                                            start_date__lte=end),
+                           "household__village_id").values("household_id")
 
     # 1. monitored households, eliminated, at risk with labour (and with a development measure)
     at_risk = Q(pk__in=open_ids)
@@ -191,7 +203,8 @@ def _registry_parts(*, period: Period, village_codes, prefix: str) -> dict[str, 
     # 5. relocated households with labour and nobody employed in the year
     jobless = (
         in_area(Household.objects.filter(is_relocated=True, pk__in=able_ids), "village_id")
-        .exclude(pk__in=Employment.objects.filter(year=period.year).values("member__household_id"))
+        .exclude(pk__in=in_area(Employment.objects.filter(year=period.year),
+                                "member__household__village_id").values("member__household_id"))
         .values("village_id")
         .annotate(relocated_jobless=Count("id"))
         .order_by()
