@@ -40,7 +40,9 @@ from .reference import tree_load
 SCREENING_ISSUES = 1129
 INSPECTION_ISSUES = 1100
 LETTERS = 29
-AS_OF = datetime.date(2023, 10, 31)
+# The report counts to the end of October 2023; the demo dates everything by the end of September so that
+# the dashboard's 2023 Q3 shows the report's figures.
+AS_OF = datetime.date(2023, 9, 30)
 MOCK_COUNTIES = ["140829", "140827", "140826", "140822", "140828", "140823"]  # 平陆 垣曲 绛县 万荣 夏县 闻喜
 # How the 1,129 divide among the sources.
 SOURCE_MIX = [
@@ -55,11 +57,11 @@ SOURCE_MIX = [
 SOURCE_DATES = {
     IssueSource.NATIONAL_ASSESSMENT: (datetime.date(2023, 2, 20), datetime.date(2023, 3, 20)),
     IssueSource.PROVINCIAL_NOTICE: (datetime.date(2023, 3, 1), datetime.date(2023, 9, 30)),
-    IssueSource.CITY_SCREENING: (datetime.date(2023, 3, 10), datetime.date(2023, 10, 25)),
+    IssueSource.CITY_SCREENING: (datetime.date(2023, 3, 10), datetime.date(2023, 9, 25)),
     IssueSource.MOCK_ASSESSMENT: (datetime.date(2023, 7, 10), datetime.date(2023, 8, 31)),
-    IssueSource.PETITION: (datetime.date(2023, 1, 5), datetime.date(2023, 10, 28)),
-    IssueSource.SUPERVISION: (datetime.date(2023, 1, 5), datetime.date(2023, 10, 28)),
-    IssueSource.INSPECTION: (datetime.date(2023, 1, 10), datetime.date(2023, 10, 31)),
+    IssueSource.PETITION: (datetime.date(2023, 1, 5), datetime.date(2023, 9, 28)),
+    IssueSource.SUPERVISION: (datetime.date(2023, 1, 5), datetime.date(2023, 9, 28)),
+    IssueSource.INSPECTION: (datetime.date(2023, 1, 10), datetime.date(2023, 9, 30)),
 }
 CITY_UNITS = ["市乡村振兴局", "市人社局", "市农业农村局", "市住建局", "市水务局", "市卫健委", "市教育局",
               "市民政局", "市医保局", "市商务局"]
@@ -353,7 +355,7 @@ def _related(rng, issues):
 def _letters(rng, issues, units, counties) -> int:
     """29 督办函: 25 to counties (the slower ones more often), 4 to city units, each about open issues."""
     letters, memberships = [], []
-    issue_dates = [datetime.date(2023, 3, 15) + datetime.timedelta(days=round(i * 215 / (LETTERS - 1)))
+    issue_dates = [datetime.date(2023, 3, 15) + datetime.timedelta(days=round(i * 190 / (LETTERS - 1)))
                    for i in range(LETTERS)]
     county_codes = [c.code for c in counties]
     city_unit_load: dict = {}
@@ -375,7 +377,7 @@ def _letters(rng, issues, units, counties) -> int:
         open_then = open_then or [i for i in pool if i.found_date <= issued]
         chosen = rng.sample(open_then, min(len(open_then), rng.randint(5, 20)))
         deadline = issued + datetime.timedelta(days=15)
-        replied = deadline < datetime.date(2023, 10, 31) and rng.random() < 0.93
+        replied = deadline < AS_OF and rng.random() < 0.93
         letters.append(SupervisionLetter(
             number=f"运巩衔督〔2023〕{n}号", issued_date=issued, reply_deadline=deadline,
             addressee_county_id=county, addressee_unit=unit, area_code=county or CITY_CODE,
