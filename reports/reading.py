@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 import openpyxl
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.utils.datetime import from_excel
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from yuncheng.idcard import normalize_id_number
 
@@ -103,6 +104,23 @@ def merged_ranges(archive: zipfile.ZipFile, part: str) -> list[str]:
             found.update(m.decode() for m in _MERGE_RE.findall(data))
             tail = data[-256:]  # a tag cut by the chunk boundary is matched with the next chunk
     return sorted(found)
+
+
+_DIMENSION_RE = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)\"")
+
+
+def _head_only_get_size(self):
+    """openpyxl looks for the sheet's <dimension> with an XML parser that, when the element is absent
+    (files written in write-only mode, like our own exports), reads the whole sheet before giving up —
+    a second full parse of every import. The element sits in the first bytes of the part when present."""
+    with self._get_source() as source:
+        head = source.read(64 * 1024)
+    match = _DIMENSION_RE.search(head)
+    if match:
+        self._min_column, self._min_row, self._max_column, self._max_row = range_boundaries(match[1].decode())
+
+
+ReadOnlyWorksheet._get_size = _head_only_get_size
 
 
 class Workbook:
