@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from accounts.scoping import area_filter
 from villages.selectors import LEVEL_CITY, Area
 
 from .periods import Period
@@ -31,7 +32,7 @@ class RecordList:
 def _area(queryset: QuerySet, field: str, area: Area) -> QuerySet:
     if area.level == LEVEL_CITY:
         return queryset
-    return queryset.filter(**{f"{field}__startswith": area.prefix})
+    return queryset.filter(**area_filter(field, area.code))
 
 
 # ---------------------------------------------------------------- the registry

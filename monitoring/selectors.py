@@ -8,7 +8,7 @@ import datetime
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from accounts.roles import AREA_ROLES, Role, role_of
-from accounts.scoping import area_prefix, scope
+from accounts.scoping import area_filter, scope
 from yuncheng.idcard import normalize_id_number
 
 from .models import (
@@ -89,9 +89,7 @@ def in_area(queryset: QuerySet, code: str | None, field: str = "village__code") 
     (``LIKE '140829%'`` needs a pattern index, and the planner misjudges its selectivity with a LIMIT)."""
     if not code:
         return queryset
-    prefix = area_prefix(code)
-    upper = str(int(prefix) + 1).zfill(len(prefix))
-    return queryset.filter(**{f"{field}__gte": prefix, f"{field}__lt": upper})
+    return queryset.filter(**area_filter(field, code))
 
 
 def households_for(*, user) -> QuerySet:

@@ -86,3 +86,20 @@ def test_a_model_without_area_lookup_is_refused_loudly(users):
 def test_every_geography_model_is_scoped_for_a_county_reviewer(users, model, expected):
     pks = {str(pk) for pk in scope(model.objects.all(), users.pinglu_reviewer).values_list("pk", flat=True)}
     assert pks == expected
+
+
+@pytest.mark.parametrize(
+    "code, inside, outside",
+    [
+        ("140800", ["140802100200", "140882999999"], ["140900100200", "140799999999"]),
+        ("140829", ["140829", "140829100200", "140829999999"], ["140828999999", "140830", "14082"]),
+        ("140829100", ["140829100200"], ["140829101200", "14082910"]),
+    ],
+)
+def test_area_filter_range_holds_exactly_the_codes_with_the_prefix(code, inside, outside):
+    from accounts.scoping import area_filter
+
+    bounds = area_filter("code", code)
+    low, high = bounds["code__gte"], bounds["code__lt"]
+    assert all(low <= c < high for c in inside)
+    assert not any(low <= c < high for c in outside)
