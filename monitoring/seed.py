@@ -429,8 +429,8 @@ def seed(ctx):
                                 "months": rng.randint(3, 12), "channel": channel})
 
     # 5. identification and elimination of the monitored households (all county-approved, identified
-    # 2021-01 … 2023-10; the eliminated ones at least six months after identification, by 2023-10).
-    months = [_add_months(datetime.date(2021, 1, 1), k) for k in range(34)]
+    # 2021-01 … LAST_MONTH; the eliminated ones at least six months after identification, by LAST_MONTH).
+    months = [_add_months(datetime.date(2021, 1, 1), k) for k in range((LAST_MONTH.year - 2021) * 12 + LAST_MONTH.month)]
     month_weights = [4 if m.year == 2021 else 3 if m.year == 2022 else 2 for m in months]
     identified = {i: rng.choices(months, month_weights)[0] for i in monitored_idx}
     latest_start = _add_months(LAST_MONTH, -6)
