@@ -12,7 +12,7 @@ written as a string cell with Excel's quote prefix, never as a formula.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -204,26 +204,29 @@ class SheetWriter:
                 [self._styled(label or "", bold=True, fill=_HEADER_FILL) for label in self.grid[level]]
             )
 
-    def _data_row(self, values) -> Iterator:
-        cells = self._data_cells
-        for index, value in enumerate(values):
+    def _data_row(self, values) -> list:
+        """The row as openpyxl takes it: None for an empty cell, a plain value for a text or an unformatted
+        number, the column's shared styled cell for a formatted one. A list (not a generator) and one pass
+        with local names: this runs for every cell of the ledger."""
+        row = []
+        add = row.append
+        for value, cell in zip(values, self._data_cells):
             if value is None or value == "":
-                yield None
+                add(None)
             elif type(value) is str:
                 if value[:1] in FORMULA_TRIGGERS:
-                    cell = WriteOnlyCell(self.ws, value=safe_text(value))
-                    cell.data_type = "s"
-                    cell.quotePrefix = True
-                    yield cell
+                    quoted = WriteOnlyCell(self.ws, value=safe_text(value))
+                    quoted.data_type = "s"
+                    quoted.quotePrefix = True
+                    add(quoted)
                 else:
-                    yield safe_text(value)
+                    add(safe_text(value))
+            elif cell is None:
+                add(value)
             else:
-                cell = cells[index]
-                if cell is None:
-                    yield value
-                else:
-                    cell.value = value
-                    yield cell
+                cell.value = value
+                add(cell)
+        return row
 
     def write_rows(self, rows: Iterable[Iterable]):
         ws, on_row = self.ws, self.spec.on_row
