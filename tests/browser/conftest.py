@@ -7,6 +7,8 @@ import os
 import shutil
 
 import pytest
+from django.core.servers.basehttp import WSGIServer
+from django.test.testcases import LiveServerThread
 
 # Playwright's sync API keeps an event loop in this thread; the ORM calls the tests make around it
 # are ordinary synchronous code.
@@ -22,6 +24,26 @@ CHROMIUM_ARGS = [
     "--disable-quic",
     "--no-first-run",
 ]
+
+
+class SerialWSGIServer(WSGIServer):
+    """The live server answering one request at a time, in its own thread.
+
+    On SQLite the test database lives in memory and every request thread of Django's threaded live server
+    shares the test's one connection; a page that fires its chart requests in parallel then deadlocks
+    inside SQLite. Served one by one (Django closes each connection when the server is not threaded),
+    the browser simply queues them."""
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _serial_live_server_on_sqlite():
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        LiveServerThread.server_class = SerialWSGIServer
 
 
 def pytest_collection_modifyitems(config, items):
@@ -43,7 +65,10 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
+def page(browser, live_server, django_db_serialized_rollback):
+    # Browser tests run on a transactional database that is flushed after each test, which would also
+    # wipe the reference data the migrations load (risk types, the problem tree); serialized rollback
+    # restores the database as migrations left it before each test.
     context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15_000)
