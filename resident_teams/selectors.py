@@ -25,6 +25,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Substr
 
+from accounts.scoping import area_filter
 from monitoring.models import Household
 
 from .models import (
@@ -213,7 +214,7 @@ def station_households(*, team: WorkTeam) -> QuerySet:
         return Household.objects.filter(village_id=team.village_id)
     if team.station_kind == StationKind.RELOCATION_SITE:
         return Household.objects.filter(relocation_site_id=team.relocation_site_id)
-    return Household.objects.filter(village_id__startswith=team.township_id)
+    return Household.objects.filter(**area_filter("village_id", team.township_id))
 
 
 @dataclass(frozen=True)

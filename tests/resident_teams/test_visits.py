@@ -56,3 +56,13 @@ def test_visit_needs_content(teams, geo):
     household = HouseholdFactory(village=geo.jia1)
     with pytest.raises(ValidationError):
         services.visit_record(member=teams.jia.me, household=household, visited_on=MONDAY, content="  ")
+
+
+def test_township_station_covers_every_village_of_the_township(geo):
+    team = WorkTeamFactory(township=geo.jia, is_key_township_station=True, is_poverty_village_station=False)
+    in_jia1 = HouseholdFactory(village=geo.jia1, is_monitored=True)
+    in_jia2 = HouseholdFactory(village=geo.jia2, is_monitored=True)
+    HouseholdFactory(village=geo.yi1, is_monitored=True)
+    assert set(selectors.station_households(team=team)) == {in_jia1, in_jia2}
+    coverage = selectors.visit_coverage(team=team, date_from=START, date_to=END)
+    assert coverage.households == 2
