@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Substr
 
+from accounts.scoping import area_filter
 from villages.models import Village
 from villages.selectors import LEVEL_CITY, Area
 
@@ -28,7 +29,7 @@ ALL_GROUPS = "*"
 def _in_area(queryset, field: str, area: Area):
     if area.level == LEVEL_CITY:
         return queryset  # every code of the city's records starts with 1408
-    return queryset.filter(**{f"{field}__startswith": area.prefix})
+    return queryset.filter(**area_filter(field, area.code))
 
 
 def _grouped(queryset, field: str, area: Area, group_len: int | None, **aggregates) -> dict[str, dict]:

@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 
+from accounts.scoping import area_filter
 from villages.models import Village
 
 from .models import SUMMARY_PARTS, VillageSummary
@@ -120,7 +121,7 @@ def _registry_parts(*, period: Period, village_codes, prefix: str) -> dict[str, 
                 return queryset.filter(village_id__in=village_codes)
             return queryset.filter(**{path.replace("__village_id", "__in"): village_households})
         if prefix:
-            return queryset.filter(**{f"{path.replace('_id', '__code')}__startswith": prefix})
+            return queryset.filter(**area_filter(path, prefix))
         return queryset
 
     parts: dict[str, dict] = defaultdict(dict)
