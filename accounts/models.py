@@ -19,6 +19,11 @@ class Profile(models.Model):
     area_name = models.CharField("管辖区域", max_length=100, blank=True)
     unit_name = models.CharField("所在单位", max_length=100, blank=True)
     phone = models.CharField("联系电话", max_length=20, blank=True)
+    must_change_password = models.BooleanField(
+        "须修改密码",
+        default=False,
+        help_text="演示账号等使用公开密码的账号：在生产环境首次登录时须先修改密码",
+    )
 
     class Meta:
         verbose_name = "用户角色"
