@@ -39,6 +39,10 @@ STAFF_ROLES = frozenset(
 # Roles that may read the full 18-digit ID number; everybody else sees it masked.
 FULL_ID_ROLES = frozenset({Role.CITY_ADMIN, Role.COUNTY_REVIEWER, Role.TOWNSHIP_CLERK, Role.VILLAGE_OFFICER})
 
+# Roles that may read full numbers but whose daily work (review, administration) rarely needs them:
+# each time they are shown one, yuncheng.personal_numbers.full_id_viewed writes a log line.
+FULL_ID_AUDITED_ROLES = frozenset({Role.CITY_ADMIN, Role.COUNTY_REVIEWER})
+
 CITY_CODE = "140800"
 CITY_NAME = "运城市"
 

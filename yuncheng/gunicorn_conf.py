@@ -1,0 +1,32 @@
+"""gunicorn settings: ``gunicorn -c python:yuncheng.gunicorn_conf yuncheng.wsgi``.
+
+The access log is where a URL's parameters land: its lines pass the same masking filter as the
+application's (yuncheng.personal_numbers) before they are written.
+"""
+
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+errorlog = os.environ.get("GUNICORN_ERROR_LOG", "-")
+
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"mask_personal_numbers": {"()": "yuncheng.personal_numbers.MaskPersonalNumbersFilter"}},
+    "formatters": {"generic": {"format": "%(asctime)s [%(process)d] [%(levelname)s] %(message)s"},
+                   "access": {"format": "%(message)s"}},
+    "handlers": {
+        "access": {"class": "logging.StreamHandler", "formatter": "access", "filters": ["mask_personal_numbers"],
+                   "stream": "ext://sys.stdout"},
+        "error": {"class": "logging.StreamHandler", "formatter": "generic", "filters": ["mask_personal_numbers"],
+                  "stream": "ext://sys.stderr"},
+    },
+    "loggers": {
+        "gunicorn.access": {"handlers": ["access"], "level": "INFO", "propagate": False},
+        "gunicorn.error": {"handlers": ["error"], "level": "INFO", "propagate": False},
+    },
+}
