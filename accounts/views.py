@@ -69,3 +69,4 @@ class LockoutListView(RoleRequiredMixin, TemplateView):
         else:
             messages.info(request, f"账号 {username} 未被锁定。")
         return redirect("accounts:lockouts")
+

@@ -192,7 +192,10 @@ def issue_assign(
     _record(issue, action=TransitionAction.ASSIGN, from_status=IssueStatus.PENDING, user=user,
             note=note or f"交办至{unit}")
     # The county's 双交办 list records where it handed the issue on.
-    HandOverItem.objects.filter(issue=issue, unit__isnull=True).update(unit=unit, handed_on_date=timezone.localdate())
+    for item in HandOverItem.objects.select_for_update().filter(issue=issue, unit__isnull=True):
+        item.unit, item.handed_on_date = unit, timezone.localdate()
+        item._history_user = user
+        item.save(update_fields=["unit", "handed_on_date"])  # a save, so that its history keeps the hand-on
     return issue
 
 
