@@ -45,9 +45,10 @@ COUNTIES = ["140802", "140821", "140822", "140823", "140824", "140825", "140826"
             "140830", "140881", "140882"]
 LISTS = [
     "/monitoring/?type=monitored", "/monitoring/?type=all&county={county}", "/monitoring/?status=at_risk",
-    "/monitoring/?type=monitored&county={county}&category=unstable", "/rectification/?county={county}",
-    "/teams/", "/areas/", "/monitoring/worklist/",
+    "/monitoring/?type=monitored&county={county}&category=unstable", "/teams/", "/areas/",
 ]
+# Lists of the working roles only (a leader reads dashboards and the lists above).
+WORK_LISTS = ["/rectification/?county={county}", "/monitoring/worklist/"]
 DASHBOARDS = ["/?year=2023&quarter=3", "/?year=2023&quarter=3&area={county}", "/dashboard/monitoring/?year=2023&quarter=3",
               "/dashboard/income/?year=2023&quarter=3", "/dashboard/issues/", "/dashboard/teams/"]
 CHART = re.compile(r'data-chart-url="([^"]+)"')
@@ -164,7 +165,8 @@ class Person(threading.Thread):
             if roll < 0.6:
                 self.dashboard(self.rng.choice(DASHBOARDS).format(county=county))
             elif roll < 0.9 or self.username not in EDITORS:
-                self.list_page(self.rng.choice(LISTS).format(county=county))
+                lists = LISTS + WORK_LISTS if self.username in EDITORS else LISTS
+                self.list_page(self.rng.choice(lists).format(county=county))
             else:
                 self.edit()
             time.sleep(self.rng.uniform(*self.think))

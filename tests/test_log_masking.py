@@ -25,7 +25,10 @@ def test_filter_masks_a_message_built_from_arguments():
 
 
 def test_gunicorn_access_log_line_is_masked():
-    config = {**gunicorn_conf.logconfig_dict}
+    from gunicorn.glogging import CONFIG_DEFAULTS
+
+    # how gunicorn itself applies logconfig_dict: laid over its defaults
+    config = {**CONFIG_DEFAULTS, **gunicorn_conf.logconfig_dict}
     stream = io.StringIO()
     config["handlers"] = {**config["handlers"], "access": {**config["handlers"]["access"], "stream": stream}}
     config["handlers"]["access"].pop("stream")

@@ -12,6 +12,8 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = os.environ.get("GUNICORN_ERROR_LOG", "-")
+# gunicorn's default line plus the time the request took (ms), for "where does the time go".
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms'
 
 logconfig_dict = {
     "version": 1,
@@ -21,10 +23,14 @@ logconfig_dict = {
                    "access": {"format": "%(message)s"}},
     "handlers": {
         "access": {"class": "logging.StreamHandler", "formatter": "access", "filters": ["mask_personal_numbers"],
-                   "stream": "ext://sys.stdout"},
+                   "stream": "ext://sys.stdout"} if accesslog == "-" else
+                  {"class": "logging.FileHandler", "formatter": "access", "filters": ["mask_personal_numbers"],
+                   "filename": accesslog, "encoding": "utf-8"},
         "error": {"class": "logging.StreamHandler", "formatter": "generic", "filters": ["mask_personal_numbers"],
                   "stream": "ext://sys.stderr"},
     },
+    # gunicorn lays this over its own defaults, whose root logger names a "console" handler: replace it.
+    "root": {"level": "INFO", "handlers": ["error"]},
     "loggers": {
         "gunicorn.access": {"handlers": ["access"], "level": "INFO", "propagate": False},
         "gunicorn.error": {"handlers": ["error"], "level": "INFO", "propagate": False},
