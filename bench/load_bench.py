@@ -47,8 +47,11 @@ LISTS = [
     "/monitoring/?type=monitored", "/monitoring/?type=all&county={county}", "/monitoring/?status=at_risk",
     "/monitoring/?type=monitored&county={county}&category=unstable", "/teams/", "/areas/",
 ]
-# Lists of the working roles only (a leader reads dashboards and the lists above).
+# Pages of the county reviewer and the city administrator only.
 WORK_LISTS = ["/rectification/?county={county}", "/monitoring/worklist/"]
+CITY_USERS = {"city_admin", "city_leader"}
+REVIEWERS = {"city_admin", "pinglu_reviewer"}
+OWN_COUNTY = "140829"  # the demo's county users all work in 平陆县
 DASHBOARDS = ["/?year=2023&quarter=3", "/?year=2023&quarter=3&area={county}", "/dashboard/monitoring/?year=2023&quarter=3",
               "/dashboard/income/?year=2023&quarter=3", "/dashboard/issues/", "/dashboard/teams/"]
 CHART = re.compile(r'data-chart-url="([^"]+)"')
@@ -106,15 +109,19 @@ class Stats:
         self.errors = defaultdict(int)
         self.edits_ok = 0
         self.markers = []
+        self.error_times, self.page_times = [], []
+        self.cut_at = None
 
     def page(self, kind, seconds, requests):
         with self.lock:
             self.times[kind].append(seconds)
             self.requests += requests
+            self.page_times.append(time.monotonic())
 
     def error(self, what):
         with self.lock:
             self.errors[what] += 1
+            self.error_times.append(time.monotonic())
 
 
 class Person(threading.Thread):
@@ -161,11 +168,14 @@ class Person(threading.Thread):
         time.sleep(self.rng.uniform(0, self.think[1]))  # people do not all start in the same second
         while time.monotonic() < self.until:
             roll = self.rng.random()
-            county = self.rng.choice(COUNTIES)
+            # Each person asks only for what their role and area allow (a refusal would count as an error).
+            county = self.rng.choice(COUNTIES) if self.username in CITY_USERS else OWN_COUNTY
             if roll < 0.6:
-                self.dashboard(self.rng.choice(DASHBOARDS).format(county=county))
+                dashboards = DASHBOARDS if self.username in CITY_USERS | {"pinglu_leader", "pinglu_reviewer"} else \
+                    [d for d in DASHBOARDS if "{county}" not in d]
+                self.dashboard(self.rng.choice(dashboards).format(county=county))
             elif roll < 0.9 or self.username not in EDITORS:
-                lists = LISTS + WORK_LISTS if self.username in EDITORS else LISTS
+                lists = LISTS + WORK_LISTS if self.username in REVIEWERS else LISTS
                 self.list_page(self.rng.choice(lists).format(county=county))
             else:
                 self.edit()
@@ -243,6 +253,22 @@ def writes_in_database(markers) -> int | None:
     return Household.history.filter(natural_village__in=markers, history_type="~").count()
 
 
+def cut_database_connections(stats):
+    import psycopg2
+
+    url = urllib.parse.urlparse(os.environ["DATABASE_URL"])
+    conn = psycopg2.connect(dbname="postgres", user=url.username, password=url.password, host=url.hostname,
+                            port=url.port)
+    conn.autocommit = True
+    cursor = conn.cursor()
+    cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                   [url.path.lstrip("/")])
+    with stats.lock:
+        stats.cut_at = time.monotonic()
+        stats.cut_connections = cursor.rowcount
+    conn.close()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base", default="http://127.0.0.1:8000")
@@ -250,6 +276,9 @@ def main():
     parser.add_argument("--seconds", type=int, default=300)
     parser.add_argument("--think", type=float, nargs=2, default=(3.0, 10.0))
     parser.add_argument("--seed", type=int, default=2023)
+    parser.add_argument("--cut-db-at", type=float, default=None, metavar="SECONDS",
+                        help="fault: at this second, terminate every server connection to DATABASE_URL's database "
+                             "(what a PostgreSQL restart does to the app, without restarting a shared server)")
     args = parser.parse_args()
     host = urllib.parse.urlparse(args.base).hostname
     if host not in ("127.0.0.1", "localhost", "::1"):
@@ -261,6 +290,8 @@ def main():
               for i in range(args.users)]
     for person in people:
         person.start()
+    if args.cut_db_at is not None:
+        threading.Timer(args.cut_db_at, cut_database_connections, args=(stats,)).start()
     for person in people:
         person.join()
     elapsed = time.monotonic() - started
@@ -274,6 +305,12 @@ def main():
         if values:
             print(f"  {kind:<10} n={len(values):>5}  median {statistics.median(values) * 1000:7.0f} ms  "
                   f"p95 {percentile(values, 0.95) * 1000:7.0f} ms  max {max(values) * 1000:7.0f} ms")
+    if stats.cut_at is not None:
+        soon = sum(1 for t in stats.error_times if stats.cut_at <= t < stats.cut_at + 10)
+        later = sum(1 for t in stats.error_times if t >= stats.cut_at + 10)
+        served = sum(1 for t in stats.page_times if t >= stats.cut_at + 10)
+        print(f"fault: {stats.cut_connections} database connections terminated at {args.cut_db_at:.0f} s; "
+              f"errors within 10 s of it: {soon}, later: {later}; pages served later: {served}")
     counted = writes_in_database(stats.markers)
     print(f"edits answered 302: {stats.edits_ok}; in the database: {counted if counted is not None else '(set DATABASE_URL)'}")
 
