@@ -15,6 +15,7 @@ import re
 import secrets
 
 from django.http import HttpResponseRedirect, QueryDict
+from django.middleware.csrf import CsrfViewMiddleware
 
 # Digits not preceded or followed by a digit, so a 20-digit 户编号 or a timestamp is not taken for one.
 ID_NUMBER = re.compile(r"(?<![0-9])([1-9][0-9]{5})[0-9]{8}([0-9]{3}[0-9Xx])(?![0-9A-Za-z])")
@@ -76,6 +77,10 @@ class PersonalNumberQueryMiddleware:
         if not hasattr(request, "session"):
             return self.get_response(request)
         if request.method == "POST" and request.POST.get(self.MARKER) == "1":
+            # Answered before any view, so the CSRF check that the view would get is made here.
+            refused = CsrfViewMiddleware(self.get_response).process_view(request, None, (), {})
+            if refused is not None:
+                return refused
             params = request.POST.copy()
             for key in (self.MARKER, "csrfmiddlewaretoken"):
                 params.pop(key, None)

@@ -75,3 +75,10 @@ def test_city_admin_seeing_full_ids_is_logged_and_a_village_officer_is_not(clien
     lines = [r.getMessage() for r in caplog.records if r.name == "yuncheng.audit.full_id"]
     assert len(lines) == 2  # the two members' numbers
     assert all("user=city_admin" in line and _head_id(family) not in line for line in lines)
+
+
+def test_a_cross_site_post_of_a_search_is_refused(users, family):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(users.jia_clerk)
+    response = client.post(reverse("monitoring:household_list"), {"q": _head_id(family), "_personal_search": "1"})
+    assert response.status_code == 403
