@@ -16,6 +16,7 @@ import secrets
 
 from django.http import HttpResponseRedirect, QueryDict
 from django.middleware.csrf import CsrfViewMiddleware
+from django.utils.http import urlencode
 
 # Digits not preceded or followed by a digit, so a 20-digit 户编号 or a timestamp is not taken for one.
 ID_NUMBER = re.compile(r"(?<![0-9])([1-9][0-9]{5})[0-9]{8}([0-9]{3}[0-9Xx])(?![0-9A-Za-z])")
@@ -110,6 +111,21 @@ class PersonalNumberQueryMiddleware:
         public = getattr(request, "public_GET", None)
         if public is not None:
             request.GET = public
+            changelist = (response.context_data or {}).get("cl")
+            if changelist is not None:
+                # The admin builds its links (pages, sorting, filters) from its own copy of the parameters.
+                changelist.params = {key: value for key, value in changelist.params.items()
+                                     if not has_personal_number(str(value))}
+                changelist.params[TOKEN_PARAM] = public[TOKEN_PARAM]
+                changelist.filter_params = {key: values for key, values in changelist.filter_params.items()
+                                            if not any(has_personal_number(str(v)) for v in values)}
+                changelist.filter_params[TOKEN_PARAM] = [public[TOKEN_PARAM]]
+                changelist.remove_facet_link = changelist.get_query_string(remove=["_facets"])
+                changelist.add_facet_link = changelist.get_query_string({"_facets": True})
+                # …and the links to each record and to "add" carry the list's filters back and forth.
+                preserved = urlencode({"_changelist_filters": f"{TOKEN_PARAM}={public[TOKEN_PARAM]}"})
+                changelist.preserved_filters = preserved
+                response.context_data["preserved_filters"] = preserved
         return response
 
 

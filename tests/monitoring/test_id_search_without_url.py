@@ -65,6 +65,8 @@ def test_admin_member_search_by_id_goes_through_a_token(client_for, users, famil
     page = client.get(response["Location"])
     assert page.status_code == 200
     assert "王大山" in page.content.decode()
+    hrefs = [part.split('"')[0] for part in page.content.decode().split('href="')[1:]]
+    assert [href for href in hrefs if number in href] == []
 
 
 def test_city_admin_seeing_full_ids_is_logged_and_a_village_officer_is_not(client_for, users, family, caplog):
