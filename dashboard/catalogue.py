@@ -3,7 +3,7 @@
 Each :class:`Metric` names its key (stable: the JSON API, the Excel summaries and the tests use it), its
 Chinese label and unit, the *source* that computes the parts it is made of (``dashboard.sources``: a few
 database aggregates, grouped by area when a comparison table needs one row per child area), how the
-figure is made from those parts, and the *record list* behind it (``dashboard.records``: the drill-down,
+figure is made from those parts, and the *record list* behind it (``dashboard.drilldown``: the drill-down,
 点数字看明细). The dashboard cards, the charts, the JSON API and the Excel summaries all call
 :func:`metric_values`, :func:`metric_values_by_child` and :func:`metric_records`; nothing else computes
 a figure.
@@ -22,7 +22,7 @@ from django.db.models import QuerySet
 from accounts.scoping import scope, user_covers_area
 from villages.selectors import CITY, Area, area_children
 
-from . import records as record_lists
+from . import drilldown
 from . import sources
 from .periods import Period
 
@@ -109,7 +109,7 @@ class Metric:
     source: str | tuple
     compute: Callable[[Parts], Value] = field(repr=False, compare=False)
     kind: str = "count"  # count | money | pct | number | breakdown
-    records: str | None = None  # the record list (dashboard.records.RECORD_LISTS) behind the figure
+    records: str | None = None  # the record list (dashboard.drilldown.RECORD_LISTS) behind the figure
     # Whether the records' count *is* the figure (a count); money and ratios link to their records too.
     records_count: bool = True
     additive: bool = True  # the children's figures add up to the parent's
@@ -328,5 +328,5 @@ def metric_records(*, user, key: str, area: Area | None, year: int, quarter: int
     metric = _metrics([key])[0]
     if metric.records is None:
         raise LookupError(f"指标“{metric.label}”没有明细记录")
-    queryset = record_lists.RECORD_LISTS[metric.records].queryset(area=area, period=Period(year, quarter))
+    queryset = drilldown.RECORD_LISTS[metric.records].queryset(area=area, period=Period(year, quarter))
     return scope(queryset, user)

@@ -6,7 +6,7 @@ city-wide standard) is given under ``"*"``.
 Each source is a fixed, small number of grouped aggregates: the area is a prefix filter on an indexed
 code column and the grouping a ``Substr`` of it, so the number of queries does not grow with the number
 of counties or records. The registry's figures (households, persons, income, employment) come from the
-per-village summaries (``dashboard.summaries``); the other tables are small enough to aggregate directly.
+per-village summaries (``dashboard.village_summaries``); the other tables are small enough to aggregate directly.
 """
 
 from collections import defaultdict
@@ -21,7 +21,7 @@ from villages.models import Village
 from villages.selectors import LEVEL_CITY, Area
 
 from .periods import Period
-from .summaries import summaries_ensure, summary_totals
+from .village_summaries import summaries_ensure, summary_totals
 
 ALL_GROUPS = "*"
 

@@ -23,7 +23,7 @@ from .catalogue import METRICS, metric_records, metric_values, metric_values_by_
 from .formatting import format_change, format_value, json_response
 from .pages import HOME, NAV, SECTIONS
 from .periods import PeriodError, period_choices, period_parse
-from .records import RECORD_LISTS
+from .drilldown import RECORD_LISTS
 from .tables import comparison_table, record_table
 
 LEVEL_LABELS = {"city": "区县", "county": "乡镇", "township": "行政村", "village": "行政村"}

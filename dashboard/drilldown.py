@@ -85,7 +85,7 @@ def at_risk_households(area, period):
 def _able_member(period):
     from monitoring.models import LABOUR_SKILLS_ABLE, WORKING_AGE, Member
 
-    from .summaries import _age_bounds
+    from .village_summaries import _age_bounds
 
     born_after, born_by = _age_bounds(period.end, *WORKING_AGE)
     return Member.objects.filter(labour_skill__in=LABOUR_SKILLS_ABLE, birth_date__gt=born_after,
@@ -130,7 +130,7 @@ def relocated_income_households(area, period):
 def below_threshold_households(area, period):
     from monitoring.models import Household, IncomeRecord, MonitoringThreshold
 
-    from .summaries import below_threshold_q
+    from .village_summaries import below_threshold_q
 
     threshold = MonitoringThreshold.objects.filter(year=period.year).values_list("amount", flat=True).first()
     if threshold is None:
