@@ -115,3 +115,14 @@ def test_the_geography_does_not_import_accounts_and_accounts_reads_the_city_from
     from villages import models
 
     assert scoping.CITY_CODE is models.CITY_CODE and scoping.area_prefix is models.area_prefix
+
+
+def test_every_list_page_is_the_one_scoped_list_view():
+    """One list-view base (``accounts.views.ScopedListView``): no app declares its own FilterView page."""
+    own = [
+        f"{path.relative_to(ROOT).as_posix()} {node.name}"
+        for path in _our_python_files() if path.name == "views.py" and path != ROOT / "accounts" / "views.py"
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ClassDef) and any(getattr(base, "id", "") == "FilterView" for base in node.bases)
+    ]
+    assert own == []
