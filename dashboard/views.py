@@ -158,7 +158,7 @@ class HomeView(DashboardView):
         # Team members and responsible units have no area figures: their home is their work list.
         role = role_of(request.user)
         if role in (Role.TEAM_MEMBER, Role.UNIT):
-            target = {"team_member": "resident_teams:team_list", "unit": "rectification:issue_list"}[role]
+            target = {Role.TEAM_MEMBER: "resident_teams:team_list", Role.UNIT: "rectification:issue_list"}[role]
             try:
                 return redirect(target)
             except NoReverseMatch:

@@ -440,7 +440,7 @@ class Member(models.Model):
             models.Index(fields=["labour_skill", "birth_date"], name="member_labour_idx"),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["household"], condition=Q(relation="head"), name="member_one_head",
+            models.UniqueConstraint(fields=["household"], condition=Q(relation=Relation.HEAD), name="member_one_head",
                                     violation_error_message="每户只能有一名户主"),
         ]
 
@@ -696,7 +696,7 @@ class MonitoringRecord(models.Model):
                 violation_error_message="公示结束日期不能早于开始日期",
             ),
             models.CheckConstraint(
-                condition=~Q(elimination_status="approved")
+                condition=~Q(elimination_status=EliminationStatus.APPROVED)
                 | (Q(elimination_month__isnull=False) & ~Q(elimination_mode="")),
                 name="monitoring_eliminated_has_month_and_mode",
                 violation_error_message="风险已消除的记录须有消除年月和消除方式",
@@ -707,7 +707,7 @@ class MonitoringRecord(models.Model):
                 violation_error_message="风险消除年月不能早于识别年月",
             ),
             models.CheckConstraint(
-                condition=Q(elimination_status="none") | Q(status="approved"),
+                condition=Q(elimination_status=EliminationStatus.NONE) | Q(status=ReviewStatus.APPROVED),
                 name="monitoring_elimination_needs_approval",
                 violation_error_message="县级审定后才能申请风险消除",
             ),

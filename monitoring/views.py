@@ -14,7 +14,7 @@ from accounts.views import RoleRequiredMixin, ScopedListView
 
 from . import selectors, services
 from .filtersets import HouseholdFilterSet
-from .models import EliminationMode, Household, MonitoringRecord
+from .models import EliminationMode, EliminationStatus, Household, MonitoringRecord, ReviewStage, ReviewStatus
 from .quality import quality_summary
 from .tables import HouseholdTable, monitoring_state
 
@@ -156,8 +156,9 @@ class RecordApproveView(RecordActionView):
     done = "审核通过"
 
     def act(self, record, data):
-        waiting = record.status if services.pending_stage(record) == "identification" else record.elimination_status
-        if waiting == "submitted":
+        stage = services.pending_stage(record)
+        waiting = record.status if stage == ReviewStage.IDENTIFICATION else record.elimination_status
+        if waiting in (ReviewStatus.SUBMITTED, EliminationStatus.SUBMITTED):
             services.monitoring_township_review(user=self.request.user, record=record, comment=data.get("comment", ""))
         else:
             services.monitoring_county_approve(user=self.request.user, record=record, comment=data.get("comment", ""),
