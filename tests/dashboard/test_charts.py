@@ -59,10 +59,12 @@ def test_chart_query_count_does_not_grow_with_counties(city, users, client_for, 
     _chart(client, "issues-by-area")
     # session, user, the county list, the issues grouped by county
     with django_assert_num_queries(4):
-        _chart(client, "issues-by-area")
+        city_chart = _chart(client, "issues-by-area")
+    assert (city_chart.status_code, len(city_chart.json()["labels"])) == (200, 13)
     # a county: + its area lookup; the townships instead of the counties
     with django_assert_num_queries(5):
-        _chart(client, "issues-by-area", area="140829")
+        county_chart = _chart(client, "issues-by-area", area="140829")
+    assert (county_chart.status_code, county_chart.json()["codes"]) == (200, ["140829100", "140829101"])
 
 
 def test_unknown_chart_is_404(users, client_for):
