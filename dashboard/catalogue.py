@@ -14,13 +14,14 @@ city's are computed the same way and the parts of the child rows add up to the p
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
 from accounts.scoping import scope, user_covers_area
 from villages.selectors import CITY, Area, area_children
+from yuncheng.numbers import percent, round_half_up
 
 from . import drilldown
 from . import sources
@@ -44,25 +45,19 @@ def _part(name: str) -> Callable[[Parts], Value]:
 
 
 def _money(name: str) -> Callable[[Parts], Value]:
-    return lambda parts: Decimal(parts.get(name) or 0).quantize(Decimal("0.01"))
+    return lambda parts: round_half_up(parts.get(name) or 0)
 
 
 def _breakdown(name: str) -> Callable[[Parts], Value]:
     return lambda parts: dict(parts.get(name) or {})
 
 
-def _round(value: Decimal, places: str = "0.01") -> Decimal:
-    return value.quantize(Decimal(places), rounding=ROUND_HALF_UP)
-
-
 def _pct(numerator: str, denominator: str) -> Callable[[Parts], Value]:
     """numerator / denominator × 100, two decimals; 0 when there is no denominator."""
 
     def compute(parts):
-        den = Decimal(parts.get(denominator) or 0)
-        if not den:
-            return Decimal("0.00")
-        return _round(Decimal(parts.get(numerator) or 0) * 100 / den)
+        rate = percent(parts.get(numerator) or 0, parts.get(denominator) or 0)
+        return Decimal("0.00") if rate is None else rate
 
     return compute
 
@@ -72,7 +67,7 @@ def _mean(total: str, count: str) -> Callable[[Parts], Value]:
         den = Decimal(parts.get(count) or 0)
         if not den:
             return Decimal("0.00")
-        return _round(Decimal(parts.get(total) or 0) / den)
+        return round_half_up(Decimal(parts.get(total) or 0) / den)
 
     return compute
 
@@ -88,7 +83,7 @@ def _growth(total: str, persons: str) -> Callable[[Parts], Value]:
         then = Decimal(parts.get(f"prev_{total}") or 0) / persons_then
         if not then:
             return Decimal("0.00")
-        return _round((now / then - 1) * 100)
+        return round_half_up((now / then - 1) * 100)
 
     return compute
 

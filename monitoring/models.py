@@ -59,6 +59,7 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from yuncheng.idcard import id_birth_date, id_sex, validate_id_number
+from yuncheng.numbers import round_half_up
 
 WORKING_AGE = (16, 60)  # inclusive, in whole years at the period end
 NOTICE_MIN_DAYS = 5  # 公示 lasts at least five days, counting both ends
@@ -554,7 +555,7 @@ class IncomeRecord(models.Model):
             - self.production_expense
         )
         self.per_capita_income = (
-            (self.net_income / self.persons).quantize(Decimal("0.01")) if self.persons else Decimal("0")
+            round_half_up(self.net_income / self.persons) if self.persons else Decimal("0")
         )
 
 

@@ -7,6 +7,7 @@ database aggregates.
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import (
     BooleanField,
@@ -25,6 +26,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from accounts.scoping import area_filter
+from yuncheng.numbers import percent
 from monitoring.models import Household
 
 from .models import (
@@ -174,8 +176,8 @@ class Coverage:
     visited: int
 
     @property
-    def pct(self) -> float | None:
-        return round(100 * self.visited / self.households, 1) if self.households else None
+    def pct(self) -> Decimal | None:
+        return percent(self.visited, self.households, Decimal("0.1"))
 
 
 def visit_coverage(*, team: WorkTeam, date_from: datetime.date, date_to: datetime.date) -> Coverage:
