@@ -2,6 +2,9 @@
 
 from django.db import models
 
+# The city is a fact of the geography (villages); named here too for the callers that know it from the roles.
+from villages.models import CITY_CODE, CITY_NAME  # noqa: F401
+
 
 class Role(models.TextChoices):
     CITY_ADMIN = "city_admin", "市级管理员"
@@ -42,9 +45,6 @@ FULL_ID_ROLES = frozenset({Role.CITY_ADMIN, Role.COUNTY_REVIEWER, Role.TOWNSHIP_
 # Roles that may read full numbers but whose daily work (review, administration) rarely needs them:
 # each time they are shown one, yuncheng.personal_numbers.full_id_viewed writes a log line.
 FULL_ID_AUDITED_ROLES = frozenset({Role.CITY_ADMIN, Role.COUNTY_REVIEWER})
-
-CITY_CODE = "140800"
-CITY_NAME = "运城市"
 
 
 def role_of(user) -> str | None:

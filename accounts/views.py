@@ -7,9 +7,12 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
 from django.views.generic import TemplateView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
 
 from .forms import LoginForm
 from .roles import AREA_ROLES, Role, role_of
+from .scoping import scope
 from .selectors import failure_limit, lockouts_list
 from .services import account_unlock, user_password_change
 
@@ -70,3 +73,21 @@ class LockoutListView(RoleRequiredMixin, TemplateView):
             messages.info(request, f"账号 {username} 未被锁定。")
         return redirect("accounts:lockouts")
 
+
+class ScopedListView(RoleRequiredMixin, SingleTableMixin, FilterView):
+    """The list page of every app: the queryset through the scoping function, a FilterSet and a Table.
+
+    A subclass declares ``model`` (or overrides ``get_queryset`` with a selector over ``scope(...)``),
+    ``filterset_class``, ``table_class``, ``template_name`` and ``title``. The table paginates — one COUNT;
+    the view itself never paginates (``paginate_by`` stays None), or the rows would be counted twice."""
+
+    table_pagination = {"per_page": 50}
+    paginate_by = None
+    title = ""
+
+    def get_queryset(self):
+        return scope(self.model.objects.all(), self.request.user)
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("title", self.title)
+        return super().get_context_data(**kwargs)
