@@ -63,7 +63,7 @@ def _table_counts(raw, postgres: bool) -> dict[str, int]:
     if postgres:
         cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")
     else:
-        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT GLOB 'sqlite_*' ORDER BY name")
     tables = [row[0] for row in cursor.fetchall()]
     counts = {}
     for table in tables:
