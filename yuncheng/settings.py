@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "rectification",
     "dashboard",
     "reports",
+    "submissions",
 ]
 
 MIDDLEWARE = [
