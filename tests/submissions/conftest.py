@@ -7,6 +7,7 @@
 """
 
 import datetime
+from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
@@ -59,6 +60,45 @@ def period(geo):
     IssueTransition.objects.create(issue=q1, action="start", from_status="pending", to_status="in_progress",
                                    at=timezone.make_aware(datetime.datetime(2023, 7, 15, 10)))
     return SimpleNamespace(households=households, team=team, secretary=secretary, q1=q1, q2=q2)
+
+
+@pytest.fixture
+def competition(period, users):
+    """大比拼 rounds 2022 and 2023 (the hand-computed example is in test_competition.py)."""
+    from rectification.models import ResponsibleUnit
+    from submissions.models import CompetitionRound, ItemKind, Participant, ParticipantKind, ScoringItem
+    from submissions.services import score_enter
+    from villages.models import County
+
+    counties = {code: County.objects.get(code=code) for code in ("140829", "140828", "140802", "140830")}
+    unit = ResponsibleUnit.objects.get_or_create(name="市人社局")[0]
+    unit.users.add(users.unit_user)
+
+    def make_round(year, codes):
+        competition = CompetitionRound.objects.create(year=year, name=f"{year}年度大比拼", quarter=3)
+        participants = {code: Participant.objects.create(round=competition, kind=ParticipantKind.COUNTY,
+                                                         county=counties[code]) for code in codes}
+        field = ScoringItem.objects.create(round=competition, name="实地核查", kind=ItemKind.ENTERED, weight=60,
+                                           sort_order=2)
+        field.evaluators.add(users.city_leader)
+        return competition, participants, field
+
+    before, before_p, before_field = make_round(2022, ["140829", "140828"])
+    score_enter(user=users.city_leader, item=before_field, participant=before_p["140828"], score=Decimal(80))
+    score_enter(user=users.city_leader, item=before_field, participant=before_p["140829"], score=Decimal(60))
+
+    now, participants, field = make_round(2023, list(counties))
+    overdue = ScoringItem.objects.create(round=now, name="逾期问题", kind=ItemKind.COMPUTED, weight=40,
+                                         metric_key="issues.overdue", zero_value=4, full_value=0, sort_order=1)
+    department = Participant.objects.create(round=now, kind=ParticipantKind.DEPARTMENT, unit=unit)
+    evaluation = ScoringItem.objects.create(round=now, name="部门评价", kind=ItemKind.ENTERED, weight=100,
+                                            applies_to=ParticipantKind.DEPARTMENT, sort_order=3)
+    evaluation.evaluators.add(users.unit_user)
+    for code, score in (("140829", 100), ("140828", 50), ("140802", 50)):
+        score_enter(user=users.city_leader, item=field, participant=participants[code], score=Decimal(score))
+    score_enter(user=users.unit_user, item=evaluation, participant=department, score=Decimal(90))
+    return {"round": now, "field": field, "overdue": overdue, "evaluation": evaluation, "department": department,
+            "participants": participants}
 
 
 @pytest.fixture

@@ -16,46 +16,11 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from openpyxl import load_workbook
 
-from rectification.models import ResponsibleUnit
-from submissions.models import CompetitionRound, ItemKind, Participant, ParticipantKind, ScoringItem
+from submissions.models import ItemKind, ScoringItem
 from submissions.selectors import ranks, scoreboard
 from submissions.services import score_enter
-from villages.models import County
 
 D = Decimal
-
-
-@pytest.fixture
-def competition(period, users):
-    counties = {code: County.objects.get(code=code) for code in ("140829", "140828", "140802", "140830")}
-    unit = ResponsibleUnit.objects.get_or_create(name="市人社局")[0]
-    unit.users.add(users.unit_user)
-
-    def make_round(year, codes):
-        competition = CompetitionRound.objects.create(year=year, name=f"{year}年度大比拼", quarter=3)
-        participants = {code: Participant.objects.create(round=competition, kind=ParticipantKind.COUNTY,
-                                                         county=counties[code]) for code in codes}
-        field = ScoringItem.objects.create(round=competition, name="实地核查", kind=ItemKind.ENTERED, weight=60,
-                                           sort_order=2)
-        field.evaluators.add(users.city_leader)
-        return competition, participants, field
-
-    before, before_p, before_field = make_round(2022, ["140829", "140828"])
-    score_enter(user=users.city_leader, item=before_field, participant=before_p["140828"], score=D(80))
-    score_enter(user=users.city_leader, item=before_field, participant=before_p["140829"], score=D(60))
-
-    now, participants, field = make_round(2023, list(counties))
-    overdue = ScoringItem.objects.create(round=now, name="逾期问题", kind=ItemKind.COMPUTED, weight=40,
-                                         metric_key="issues.overdue", zero_value=4, full_value=0, sort_order=1)
-    department = Participant.objects.create(round=now, kind=ParticipantKind.DEPARTMENT, unit=unit)
-    evaluation = ScoringItem.objects.create(round=now, name="部门评价", kind=ItemKind.ENTERED, weight=100,
-                                            applies_to=ParticipantKind.DEPARTMENT, sort_order=3)
-    evaluation.evaluators.add(users.unit_user)
-    for code, score in (("140829", 100), ("140828", 50), ("140802", 50)):
-        score_enter(user=users.city_leader, item=field, participant=participants[code], score=D(score))
-    score_enter(user=users.unit_user, item=evaluation, participant=department, score=D(90))
-    return {"round": now, "field": field, "overdue": overdue, "evaluation": evaluation, "department": department,
-            "participants": participants}
 
 
 def test_competition_ranking_shares_ranks_and_skips_after_a_tie():
