@@ -146,3 +146,12 @@ def test_api_answers_the_latest_submission_with_its_time(period, users, client_f
     live = client.get("/api/metrics/", {k: v for k, v in params.items() if k != "submitted"}).json()
     assert live["metrics"]["completeness.income_missing"] == 0
     assert "submission" not in live
+
+
+def test_submission_list_runs_a_fixed_number_of_queries(period, users, client_for, django_assert_num_queries):
+    first, second = _freeze(users.city_admin), _freeze(users.pinglu_reviewer)
+    client = client_for(users.pinglu_leader)
+    # session, user (with profile), the user's and the groups' permissions (scope), the count and the page
+    with django_assert_num_queries(6):
+        html = client.get("/review/submissions/").content.decode()
+    assert f'href="/review/submissions/{first.pk}/"' in html and f'href="/review/submissions/{second.pk}/"' in html
