@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.roles import CITY_CODE, Role
+from dashboard.catalogue import METRICS
 from villages.selectors import area_get
 
 from ...services import SubmissionIncomplete, submission_freeze
@@ -33,7 +34,7 @@ class Command(BaseCommand):
             submission = submission_freeze(user=account, area=place, year=year, quarter=quarter,
                                            confirm_incomplete=confirm)
         except SubmissionIncomplete as error:
-            lines = [f"  {a['name']}（{a['code']}）：" + "，".join(f"{k} {n}" for k, n in a["missing"].items())
+            lines = [f"  {a['name']}（{a['code']}）：" + "，".join(f"{METRICS[k].label} {n}" for k, n in a["missing"].items())
                      for a in error.incomplete]
             raise CommandError("\n".join([f"{error}（加 --confirm 仍然冻结）：", *lines])) from None
         except (PermissionDenied, ValidationError) as error:
