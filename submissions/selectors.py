@@ -30,7 +30,10 @@ def submission_incomplete_areas(*, user, area: Area, year: int, quarter: int) ->
 
 
 def submission_list(*, user):
-    return scope(Submission.objects.select_related("frozen_by"), user)
+    """Submissions with figures the user may read: their own area's, and the larger areas' that contain it
+    (a county sees what the city submitted about the county)."""
+    readable = scope(SubmissionFigures.objects.all(), user).values("submission_id")
+    return Submission.objects.filter(pk__in=readable).select_related("frozen_by")
 
 
 def figure_decode(key: str, value):

@@ -14,7 +14,7 @@ from django.views.generic import TemplateView
 from django_tables2 import RequestConfig
 
 from accounts.roles import CITY_CODE, Role
-from accounts.scoping import code_in_area, get_scoped_or_404, user_covers_area
+from accounts.scoping import code_in_area, get_scoped_or_404, scope, user_covers_area
 from accounts.views import RoleRequiredMixin
 from dashboard.catalogue import METRICS, metric_values, metric_values_by_child
 from dashboard.formatting import format_value, json_response, jsonable
@@ -25,7 +25,7 @@ from dashboard.views import MetricsApiView as LiveMetricsApiView
 from villages.selectors import LEVEL_CITY, area_children, area_get
 
 from .exports import scoreboard_workbook
-from .models import CompetitionRound, EnteredScore, Participant, Submission, SubmissionReport
+from .models import CompetitionRound, EnteredScore, Submission, SubmissionFigures, SubmissionReport
 from .selectors import (COMPLETENESS_KEYS, evaluator_items, figures_decode, scoreboard, submission_compare,
                         submission_incomplete_areas, submission_latest_figures, submission_list)
 from .services import SubmissionIncomplete, score_enter, submission_freeze, submission_may_freeze
@@ -126,13 +126,14 @@ class SubmissionDetailView(RoleRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        submission = get_scoped_or_404(Submission.objects.select_related("frozen_by"), user, pk=self.kwargs["pk"])
-        code = (self.request.GET.get("area") or "").strip() or submission.area_code
+        submission = get_object_or_404(Submission.objects.select_related("frozen_by"), pk=self.kwargs["pk"])
+        # Opens at the submitted area, or at the user's own area inside it; figures the user may not read
+        # answer 404 like a submission that does not exist.
+        code = (self.request.GET.get("area") or "").strip() or (
+            submission.area_code if user_covers_area(user, submission.area_code) else user.profile.area_code)
+        get_scoped_or_404(SubmissionFigures.objects.all(), user, submission=submission, area_code=code)
         area = area_get(code=code)
-        if area is None or not submission.figures.filter(area_code=code).exists():
-            raise Http404("该报送中没有这个区域")
-        if not user_covers_area(user, area.code):
-            raise PermissionDenied("该区域不在您的管辖范围内")
+        covers_submission = user_covers_area(user, submission.area_code)
         compare = submission_compare(user=user, submission=submission, area=area)
         detail = reverse("submissions:detail", kwargs={"pk": submission.pk})
         frozen_codes = set(submission.figures.filter(area_code__in=[c.code for c in area_children(area=area)])
@@ -143,10 +144,13 @@ class SubmissionDetailView(RoleRequiredMixin, TemplateView):
                    "live": format_value(row.live, row.metric.kind),
                    "previous": format_value(row.previous, row.metric.kind)} for row in compare["rows"]],
             previous=compare["previous"], changed=compare["changed"],
+            # The submitted area's own completeness and reports are shown to those who may read that area.
             completeness=[(METRICS[key].label, format_value(figures_decode({key: value})[key], METRICS[key].kind))
-                          for key, value in submission.completeness.get("figures", {}).items() if key in METRICS],
-            incomplete=submission.completeness.get("areas", []),
-            reports=submission.reports.all(),
+                          for key, value in submission.completeness.get("figures", {}).items()
+                          if key in METRICS and covers_submission],
+            incomplete=submission.completeness.get("areas", []) if covers_submission else [],
+            reports=scope(submission.reports.all(), user),
+            covers_submission=covers_submission,
             chain=[(a, f"{detail}?area={a.code}") for a in area.chain
                    if code_in_area(a.code, submission.area_code) and user_covers_area(user, a.code)],
             children=[(c.name, f"{detail}?area={c.code}") for c in area_children(area=area)

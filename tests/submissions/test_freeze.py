@@ -109,6 +109,21 @@ def test_submission_of_another_county_is_not_found(period, users, client_for):
     assert client_for(users.pinglu_leader).get(f"/review/submissions/{submission.pk}/").status_code == 200
 
 
+def test_county_sees_what_the_city_submitted_about_it_but_not_the_city_or_other_counties(period, users,
+                                                                                        client_for):
+    submission = _freeze(users.city_admin, code="140800")
+    report = submission.reports.get(report="income_summary")
+    client = client_for(users.xia_reviewer)
+    page = client.get(f"/review/submissions/{submission.pk}/")
+    assert page.status_code == 200
+    assert page.context["area"].code == "140828"
+    assert 'data-testid="submission-completeness"' not in page.content.decode()
+    assert client.get(f"/review/submissions/{submission.pk}/", {"area": "140829"}).status_code == 404
+    assert client.get(f"/review/submissions/{submission.pk}/", {"area": "140800"}).status_code == 404
+    assert client.get(f"/review/submissions/{submission.pk}/reports/{report.pk}/").status_code == 404
+    assert f'href="/review/submissions/{submission.pk}/"' in client.get("/review/submissions/").content.decode()
+
+
 def test_freeze_page_lists_incomplete_areas_and_freezes_only_when_confirmed(period, users, client_for):
     client = client_for(users.pinglu_reviewer)
     params = "?year=2023&quarter=3&area=140829"
