@@ -351,6 +351,21 @@ def metric_values_by_child(*, user, area: Area | None, year: int, quarter: int, 
     ]
 
 
+def metric_values_by_level(*, user, area: Area | None, year: int, quarter: int, areas: list[Area],
+                           keys=None) -> list[tuple[Area, dict]]:
+    """Like :func:`metric_values_by_child` for areas of one level anywhere inside ``area`` (every township
+    or every village of the city): one pass of each source grouped by that level's code length, instead
+    of one pass per parent. The rows are computed the same way as :func:`metric_values` of each area."""
+    area = _check_scope(user, area)
+    if not areas:
+        return []
+    if len({len(a.code) for a in areas}) != 1 or not all(a.code.startswith(area.prefix) for a in areas):
+        raise ValueError("areas must be of one level and inside the area")
+    metrics = _metrics(keys)
+    grouped = _parts(metrics, area, Period(year, quarter), len(areas[0].code))
+    return [(a, {metric.key: metric.compute(_parts_of(grouped, a.code)) for metric in metrics}) for a in areas]
+
+
 def metric_records(*, user, key: str, area: Area | None, year: int, quarter: int) -> QuerySet:
     """The records behind a figure (drill-down), inside the user's scope. For a count metric, the
     queryset's count is the figure."""

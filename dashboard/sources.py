@@ -281,6 +281,8 @@ def teams(*, area: Area, period: Period, group_len: int | None) -> dict[str, dic
     result = _merge(counted, members)
     if group_len is None:
         result[""].setdefault("by_station", {label: 0 for label in type_fields})
+    else:  # an area without teams shows every type at 0, as the area's own figure does
+        result[ALL_GROUPS] = {"by_station": {label: 0 for label in type_fields}}
     return result
 
 

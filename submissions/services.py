@@ -18,9 +18,9 @@ from django.utils import timezone
 
 from accounts.roles import Role, role_of
 from accounts.scoping import user_covers_area
-from dashboard.catalogue import METRICS, metric_records, metric_values, metric_values_by_child
+from dashboard.catalogue import METRICS, metric_records, metric_values, metric_values_by_level
 from reports.exports import BACKGROUND_ROWS, REPORTS, report_context, report_rows, report_write
-from villages.selectors import Area
+from villages.selectors import Area, area_children
 
 from .models import (EnteredScore, ItemKind, Participant, ScoringItem, Submission, SubmissionFigures,
                      SubmissionRecordSet, SubmissionReport)
@@ -48,16 +48,11 @@ def submission_may_freeze(user, area: Area) -> bool:
 
 
 def _areas_and_figures(user, area: Area, year: int, quarter: int):
-    """The area's figures, then every area inside it, level by level (one catalogue call per parent)."""
+    """The area's figures, then those of every area inside it, level by level (one catalogue pass per level)."""
     yield area, metric_values(user=user, area=area, year=year, quarter=quarter)
-    parents = [area]
-    while parents:
-        children = []
-        for parent in parents:
-            for child, values in metric_values_by_child(user=user, area=parent, year=year, quarter=quarter):
-                yield child, values
-                children.append(child)
-        parents = children
+    level = [area]
+    while level := [child for parent in level for child in area_children(area=parent)]:
+        yield from metric_values_by_level(user=user, area=area, year=year, quarter=quarter, areas=level)
 
 
 def _record_ids(user, area: Area, year: int, quarter: int) -> dict[str, dict[str, list]]:

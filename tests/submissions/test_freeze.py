@@ -170,3 +170,14 @@ def test_submission_list_runs_a_fixed_number_of_queries(period, users, client_fo
     with django_assert_num_queries(6):
         html = client.get("/review/submissions/").content.decode()
     assert f'href="/review/submissions/{first.pk}/"' in html and f'href="/review/submissions/{second.pk}/"' in html
+
+
+def test_every_area_frozen_holds_the_figures_the_catalogue_gave_it_then(period, users):
+    from dashboard.catalogue import metric_values
+
+    submission = _freeze(users.city_admin, code="140800")
+    frozen = {row.area_code: row.values for row in submission.figures.all()}
+    assert len(frozen) == 1 + 13 + 3 + 4  # the city, its counties, the fixture's townships and villages
+    for code in ("140800", "140829", "140828", "140829100", "140829101", "140829100200", "140828100200"):
+        live = metric_values(user=users.city_admin, area=area_get(code=code), year=YEAR, quarter=QUARTER)
+        assert submission_figures(submission=submission, area_code=code) == live, code
