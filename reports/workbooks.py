@@ -36,6 +36,13 @@ def _text_cell(ws, value):
     return value
 
 
+def _identity_cell(ws, value):
+    cell = WriteOnlyCell(ws, value=safe_text(str(value)))
+    cell.data_type = "s"
+    cell.number_format = "@"
+    return cell
+
+
 def _write_notes(book: Workbook, importer: type[Importer]):
     ws = book.create_sheet("说明")
     ws.column_dimensions["A"].width = 16
@@ -107,7 +114,11 @@ def _write_options(book: Workbook, importer: type[Importer]):
 def _write_sheet(book: Workbook, sheet: SheetDef, refs, rows: Iterable[Iterable] | None):
     ws = book.create_sheet(sheet.name)
     for index, col in enumerate(sheet.columns, 1):
-        ws.column_dimensions[get_column_letter(index)].width = col.width or max(12, display_width(col.header) + 4)
+        dimension = ws.column_dimensions[get_column_letter(index)]
+        dimension.width = col.width or max(12, display_width(col.header) + 4)
+        if col.identity:
+            # Text format on the whole column: what staff type there stays the digits they typed.
+            dimension.number_format = "@"
     ws.freeze_panes = "B2"
     for index, col in enumerate(sheet.columns, 1):
         ref = refs.get((sheet.name, col.header))
@@ -136,19 +147,24 @@ def _write_sheet(book: Workbook, sheet: SheetDef, refs, rows: Iterable[Iterable]
         return 0
     formats = []
     for col in sheet.columns:
-        fmt = FORMATS.get(col.kind)
-        if fmt and fmt != "@":
+        fmt = "@" if col.identity else FORMATS.get(col.kind)
+        if fmt and (fmt != "@" or col.identity):
             cell = WriteOnlyCell(ws)
             cell.number_format = fmt
             formats.append(cell)
         else:
             formats.append(None)
     count = 0
+    keys = [col.key for col in sheet.columns]
     for values in rows:
+        if isinstance(values, dict):  # keyed by the sheet's column keys: the SheetDef gives the order
+            values = [values.get(key) for key in keys]
         out = []
         for value, cell in zip(values, formats):
             if value is None or value == "":
                 out.append(None)
+            elif cell is not None and cell.number_format == "@":
+                out.append(_identity_cell(ws, value))
             elif cell is not None and not isinstance(value, str):
                 cell.value = value
                 out.append(cell)

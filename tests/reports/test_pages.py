@@ -83,7 +83,7 @@ def test_large_export_runs_as_a_background_job_with_progress_and_a_download_link
 def test_template_download_has_a_notes_sheet_and_drop_down_lists(client_for, users):
     response = client_for(users.jia1_officer).get(reverse("reports:template", args=["households"]))
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    assert book.sheetnames[:5] == ["说明", "户信息", "家庭成员", "收入", "帮扶措施"]
+    assert book.sheetnames[:6] == ["说明", "户信息", "家庭成员", "务工就业", "收入", "帮扶措施"]
     assert book["选项"].sheet_state == "hidden"
     ws = book["户信息"]
     assert [c.value for c in ws[1]][:3] == ["户编号", "行政村代码", "户主姓名"]
