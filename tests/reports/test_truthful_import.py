@@ -255,3 +255,69 @@ def test_templates_and_exports_format_identity_columns_as_text(tmp_path, users):
     assert ws["A2"].number_format == "@" and ws["A2"].data_type == "s"  # 户编号
     assert ws["C2"].number_format == "@" and ws["C2"].value == person_id(1)  # 身份证号
     assert ws.column_dimensions["C"].number_format == "@"  # what staff type later stays text
+
+
+# ---------------------------------------------------------------- the ledger import is a face of the services
+
+@pytest.fixture
+def ledger(db):
+    from tests.rectification.factories import CategoryFactory, ResponsibleUnitFactory
+
+    category = CategoryFactory(aspect__name="政策落实", name="就业帮扶政策落实不到位")
+    return category, ResponsibleUnitFactory(name="平陆县人社局", county_id="140829"), ResponsibleUnitFactory(
+        name="垣曲县乡村振兴局", county_id="140827")
+
+
+def _issue_book(path, **extra):
+    from reports.imports.issues import ISSUE_SHEET
+
+    from .conftest import write_book
+
+    row = {"问题编号": "YC-2023-0001", "问题来源": "市级排查", "问题方面": "政策落实", "问题类别": "就业帮扶政策落实不到位",
+           "区县代码": "140829", "行政村代码": "140829100200", "问题描述": "公益岗位人员未按时发放补贴",
+           "责任单位": "平陆县人社局", "责任人": "刘强", "发现日期": "2023-03-01", "整改时限": "2023-06-30",
+           "整改状态": "待整改", "整改措施": None, "完成日期": None}
+    row.update(extra)
+    return write_book(path, {"问题": ([c.header for c in ISSUE_SHEET.columns if not c.optional], [row])})
+
+
+def _issue_import(path, user):
+    from reports.imports import IssueImporter
+
+    return run_import(IssueImporter, path, user, commit=True)
+
+
+def test_issue_import_refuses_another_countys_unit(tmp_path, users, ledger):
+    from rectification.models import Issue
+
+    result = _issue_import(_issue_book(tmp_path / "a.xlsx", 责任单位="垣曲县乡村振兴局"), users.pinglu_reviewer)
+    assert [e.reason for e in result.errors] == ["责任单位“垣曲县乡村振兴局”不属于所填区县，也不是市直单位"]
+    assert not Issue.objects.exists()
+
+
+def test_issue_import_cannot_write_closed_directly(tmp_path, users, ledger):
+    from rectification.models import Issue, IssueStatus
+
+    result = _issue_import(_issue_book(tmp_path / "a.xlsx", 整改状态="已销号", 完成日期="2023-05-20"),
+                           users.pinglu_reviewer)
+    assert [e.reason for e in result.errors] == [
+        "新登记的问题整改状态只能为“待整改”：整改进展由责任单位在系统中报告，销号须经核验"]
+    assert _issue_import(_issue_book(tmp_path / "b.xlsx"), users.pinglu_reviewer).ok
+    result = _issue_import(_issue_book(tmp_path / "c.xlsx", 整改状态="已销号", 完成日期="2023-05-20"),
+                           users.pinglu_reviewer)
+    assert [e.reason for e in result.errors] == ["整改状态不能由导入从“待整改”改为“已销号”，请在系统中办理"]
+    assert Issue.objects.get().status == IssueStatus.PENDING
+
+
+def test_issue_import_verifies_a_rectified_issue_through_the_service(tmp_path, users, ledger):
+    from rectification.models import Issue, IssueStatus
+
+    assert _issue_import(_issue_book(tmp_path / "a.xlsx"), users.pinglu_reviewer).ok
+    Issue.objects.update(status=IssueStatus.RECTIFIED, measures="补发补贴", completed_date=datetime.date(2023, 5, 20))
+    result = _issue_import(_issue_book(tmp_path / "b.xlsx", 整改状态="已销号", 整改措施="补发补贴", 完成日期="2023-05-20"),
+                           users.pinglu_reviewer)
+    assert result.ok, _errors(result)
+    assert [c.detail for c in result.changes] == ["整改状态：已整改待核验 → 已销号"]
+    issue = Issue.objects.get()
+    assert issue.status == IssueStatus.CLOSED and issue.closed_date == datetime.date(2023, 5, 20)
+    assert issue.transitions.order_by("-id").first().action == "verify"
