@@ -172,15 +172,20 @@ class ImportView(RoleRequiredMixin, TemplateView):
         upload = form.cleaned_data["file"]
         token = uuid.uuid4().hex
         path = _upload_dir() / f"{token}.xlsx"
-        with open(path, "wb") as fh:
-            for chunk in upload.chunks():
-                fh.write(chunk)
-        result = run_import(IMPORTERS[kind], path, request.user, commit=False)
-        if result.ok and not result.nothing_to_do:
+        keep = False
+        try:
+            with open(path, "wb") as fh:
+                for chunk in upload.chunks():
+                    fh.write(chunk)
+            result = run_import(IMPORTERS[kind], path, request.user, commit=False)
+            keep = result.ok and not result.nothing_to_do
+        finally:
+            if not keep:  # every refusal, and any failure, leaves nothing behind in the media store
+                path.unlink(missing_ok=True)
+        if keep:
             pending[token] = {"kind": kind, "name": upload.name}
             request.session[IMPORT_SESSION_KEY] = pending
         else:
-            path.unlink(missing_ok=True)
             token = None
         return self.render_to_response(self.get_context_data(
             form=ImportUploadForm(initial={"kind": kind}), result=result, token=token,

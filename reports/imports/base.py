@@ -12,6 +12,7 @@ Re-importing the same file finds every row unchanged and writes nothing.
 
 from __future__ import annotations
 
+import logging
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,6 +23,8 @@ from django.db import transaction
 from accounts.roles import Role, role_of
 
 from ..reading import CellError, RowError, Workbook, WorkbookRefused, clean_text, column_name
+
+logger = logging.getLogger(__name__)
 
 
 def norm_header(text) -> str:
@@ -284,6 +287,11 @@ def run_import(importer_class: type[Importer], path, user, *, commit: bool) -> I
             importer.read(book)
     except WorkbookRefused as exc:
         importer.result.errors.append(RowError("", None, "", "", str(exc)))
+        return importer.result
+    except Exception:  # noqa: BLE001 - a part that lies about its size, XML that does not parse, …
+        # The archive checks passed but reading a sheet failed: the file is damaged, whatever the library says.
+        logger.warning("导入文件读取失败", exc_info=True)
+        importer.result.errors.append(RowError("", None, "", "", "文件已损坏（工作表内容无法读取），请用 Excel 打开后另存为 .xlsx 再上传"))
         return importer.result
     total = sum(len(rows) for rows in importer.rows.values())
     if total == 0 and not importer.result.errors:
