@@ -27,8 +27,8 @@ def _params(area="140829", year=2023, quarter=3):
 def test_reports_page_lists_the_seven_reports_and_offers_the_users_areas(client_for, users, django_assert_num_queries):
     client = client_for(users.pinglu_reviewer)
     # session, user with profile, user permissions, group permissions (scope of the job list),
-    # the county's name, its townships, the user's export jobs
-    with django_assert_num_queries(7):
+    # the latest quarter with income (the default period), the county's name, its townships, the user's export jobs
+    with django_assert_num_queries(8):
         response = client.get(reverse("reports:index"))
     page = response.content.decode()
     for title in ("监测对象汇总表", "监测对象明细表", "脱贫人口收入情况表", "脱贫劳动力务工就业表", "驻村帮扶情况表",
@@ -166,3 +166,11 @@ def test_a_large_data_export_becomes_a_job_whose_file_imports_back(client_for, u
     (tmp_path / "back.xlsx").write_bytes(b"".join(download.streaming_content))
     again = run_import(HouseholdImporter, tmp_path / "back.xlsx", users.pinglu_reviewer, commit=True)
     assert again.ok and again.nothing_to_do
+
+
+def test_reports_page_defaults_to_the_latest_quarter_with_data_like_the_dashboard(client_for, users, geo):
+    from tests.monitoring.factories import HouseholdFactory, IncomeRecordFactory
+
+    IncomeRecordFactory(household=HouseholdFactory(village=geo.jia1), year=2023, quarter=3)
+    page = client_for(users.pinglu_reviewer).get(reverse("reports:index")).content.decode()
+    assert '<option value="2023" selected>' in page and '<option value="3" selected>' in page
