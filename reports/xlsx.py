@@ -35,6 +35,12 @@ _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
 _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_WRAP = Alignment(vertical="center", wrap_text=True)  # long texts (问题描述, 整改措施) wrap inside their column
+_NUMBER = Alignment(vertical="center")
+# One font for every cell (a cell without a style would fall back to the workbook's Calibri).
+FONT_NAME = "宋体"
+_FONT = Font(name=FONT_NAME, size=11)
+NO_BASE = "—"  # a rate without a base, a figure that does not exist for the row
 
 
 @dataclass(frozen=True)
@@ -161,16 +167,17 @@ class SheetWriter:
 
         # One reusable styled cell per column: the streaming writer serialises a row before the next
         # is appended, so a cell object can carry a new value each row without a new style lookup.
+        # Every data cell is bordered and in the one font, so that the printed table has its grid.
         self._data_cells = []
         for column in self.columns:
+            cell = WriteOnlyCell(ws)
+            cell.font, cell.border = _FONT, _BORDER
             if column.kind in NUMBER_FORMATS:
-                cell = WriteOnlyCell(ws)
                 cell.number_format = NUMBER_FORMATS[column.kind]
-                self._data_cells.append(cell)
+                cell.alignment = _NUMBER
             else:
-                self._data_cells.append(None)
-        self._text_cell = WriteOnlyCell(ws)
-        self._text_cell.quotePrefix = True
+                cell.alignment = _WRAP
+            self._data_cells.append(cell)
         self.rows_written = 0
 
     def _styled(self, value, *, bold=False, size=11, fill=None, border=True, align=_CENTER, fmt=None):
@@ -178,7 +185,7 @@ class SheetWriter:
         if isinstance(value, str) and value[:1] in FORMULA_TRIGGERS:
             cell.data_type = "s"
             cell.quotePrefix = True
-        cell.font = Font(bold=bold, size=size)
+        cell.font = Font(name=FONT_NAME, bold=bold, size=size)
         if fill:
             cell.fill = fill
         if border:
@@ -192,12 +199,14 @@ class SheetWriter:
     def write_head(self):
         spec, ws, ncols = self.spec, self.ws, len(self.columns)
         ws.append([self._styled(spec.title, bold=True, size=16, border=False)])
-        left = f"填报单位：{spec.unit}" + (f"    统计期：{spec.period}" if spec.period else "")
+        # 统计期 on its own line of the wrapped cell: on a narrow sheet it must not be cut off.
+        left = f"填报单位：{spec.unit}" + (f"\n统计期：{spec.period}" if spec.period else "")
         right = f"填报日期：{(spec.date or datetime.date.today()):%Y年%m月%d日}"
         half = max(1, ncols // 2)
-        row = [self._styled(left, border=False, align=Alignment(horizontal="left"))]
+        row = [self._styled(left, border=False, align=Alignment(horizontal="left", vertical="bottom", wrap_text=True))]
         if ncols > 1:
-            row += [None] * (half - 1) + [self._styled(right, border=False, align=Alignment(horizontal="right"))]
+            row += [None] * (half - 1) + [self._styled(right, border=False, align=Alignment(
+                horizontal="right", vertical="bottom", wrap_text=True))]
         ws.append(row)
         for level in range(self.depth):
             ws.append(
@@ -212,17 +221,18 @@ class SheetWriter:
         add = row.append
         for value, cell in zip(values, self._data_cells):
             if value is None or value == "":
-                add(None)
+                cell.value = None
+                add(cell)
             elif type(value) is str:
                 if value[:1] in FORMULA_TRIGGERS:
                     quoted = WriteOnlyCell(self.ws, value=safe_text(value))
                     quoted.data_type = "s"
                     quoted.quotePrefix = True
+                    quoted.font, quoted.border, quoted.alignment = _FONT, _BORDER, _WRAP
                     add(quoted)
                 else:
-                    add(safe_text(value))
-            elif cell is None:
-                add(value)
+                    cell.value = safe_text(value)
+                    add(cell)
             else:
                 cell.value = value
                 add(cell)
