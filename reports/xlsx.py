@@ -199,14 +199,14 @@ class SheetWriter:
     def write_head(self):
         spec, ws, ncols = self.spec, self.ws, len(self.columns)
         ws.append([self._styled(spec.title, bold=True, size=16, border=False)])
-        # 统计期 on its own line of the wrapped cell: on a narrow sheet it must not be cut off.
-        left = f"填报单位：{spec.unit}" + (f"\n统计期：{spec.period}" if spec.period else "")
+        left = f"填报单位：{spec.unit}" + (f"    统计期：{spec.period}" if spec.period else "")
         right = f"填报日期：{(spec.date or datetime.date.today()):%Y年%m月%d日}"
         half = max(1, ncols // 2)
-        row = [self._styled(left, border=False, align=Alignment(horizontal="left", vertical="bottom", wrap_text=True))]
+        # Shrunk to fit, never cut: on a narrow sheet "统计期：202" was all that printed.
+        row = [self._styled(left, border=False, align=Alignment(horizontal="left", shrink_to_fit=True))]
         if ncols > 1:
             row += [None] * (half - 1) + [self._styled(right, border=False, align=Alignment(
-                horizontal="right", vertical="bottom", wrap_text=True))]
+                horizontal="right", shrink_to_fit=True))]
         ws.append(row)
         for level in range(self.depth):
             ws.append(
