@@ -152,8 +152,10 @@ class SheetWriter:
             ws.merged_cells.add(_shifted(ref, self.header_top - 1))
 
         for index, column in enumerate(self.columns, 1):
+            # Never narrower than the header's own label: a write-only sheet cannot grow a row's height,
+            # so a header that has to wrap is cut when printed.
             longest = max(display_width(part) for part in column.path[-1:]) + 2
-            width = column.width or min(max(longest, 8), 40)
+            width = max(column.width or 0, min(max(longest, 8), 40))
             ws.column_dimensions[get_column_letter(index)].width = width
 
         ws.freeze_panes = f"{get_column_letter(spec.freeze_columns + 1)}{self.first_data_row}"
