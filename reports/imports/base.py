@@ -51,6 +51,8 @@ def identity_text(value):
 
 
 MAX_FORMULA_ERRORS = 50
+# Uploads with more data rows than this are written by a background job after the preview, not in the request.
+BACKGROUND_ROWS = 20_000
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,7 @@ class ImportResult:
     counts: dict[str, dict[str, int]] = field(default_factory=dict)  # label → {created, changed, unchanged}
     changes: list[Change] = field(default_factory=list)
     written: bool = False
+    rows: int = 0  # data rows read from the file
 
     @property
     def ok(self) -> bool:
@@ -135,6 +138,8 @@ class Importer:
         self.result = ImportResult()
         self.rows: dict[str, list[Row]] = {}
         self.touched_villages: set[str] = set()
+        self.rows_read = 0
+        self.on_rows = None
 
     # ---- helpers for subclasses
     @property
@@ -246,6 +251,9 @@ class Importer:
         for number, values in iterator:
             if not any(v is not None and clean_text(v) != "" for v in values):
                 continue
+            self.rows_read += 1
+            if self.on_rows is not None and self.rows_read % 1000 == 0:
+                self.on_rows(self.rows_read)
             parsed, raw, bad = dict(absent), {}, False
             for col, index in columns:
                 value = values[index] if index < len(values) else None
@@ -279,9 +287,11 @@ class Importer:
         raise NotImplementedError
 
 
-def run_import(importer_class: type[Importer], path, user, *, commit: bool) -> ImportResult:
-    """Validate the whole file; when ``commit`` and there is no error, write it in one transaction."""
+def run_import(importer_class: type[Importer], path, user, *, commit: bool, on_rows=None) -> ImportResult:
+    """Validate the whole file; when ``commit`` and there is no error, write it in one transaction.
+    ``on_rows(n)`` is told every 1,000 rows read (a background job's progress)."""
     importer = importer_class(user)
+    importer.on_rows = on_rows
     try:
         with Workbook(path) as book:
             importer.read(book)
@@ -294,6 +304,7 @@ def run_import(importer_class: type[Importer], path, user, *, commit: bool) -> I
         importer.result.errors.append(RowError("", None, "", "", "文件已损坏（工作表内容无法读取），请用 Excel 打开后另存为 .xlsx 再上传"))
         return importer.result
     total = sum(len(rows) for rows in importer.rows.values())
+    importer.result.rows = total
     if total == 0 and not importer.result.errors:
         importer.result.errors.append(RowError("", None, "", "", "文件中没有数据行（表头下方为空）"))
         return importer.result

@@ -174,3 +174,26 @@ def test_reports_page_defaults_to_the_latest_quarter_with_data_like_the_dashboar
     IncomeRecordFactory(household=HouseholdFactory(village=geo.jia1), year=2023, quarter=3)
     page = client_for(users.pinglu_reviewer).get(reverse("reports:index")).content.decode()
     assert '<option value="2023" selected>' in page and '<option value="3" selected>' in page
+
+
+def test_a_large_upload_is_written_by_a_background_job_with_progress(client_for, users, sync_jobs, monkeypatch,
+                                                                     tmp_path):
+    from reports import imports
+    from reports.models import ImportJob
+
+    monkeypatch.setattr(imports, "BACKGROUND_ROWS", 1)  # two rows count as "large"
+    a = person_id(1)
+    path = household_book(tmp_path / "h.xlsx", [household_row("HH001", head_id=a)], [member_row("HH001", "张三", a)])
+    client = client_for(users.pinglu_reviewer)
+    with open(path, "rb") as fh:
+        token = client.post(reverse("reports:import"), {"kind": "households", "file": fh}).context["token"]
+    response = client.post(reverse("reports:import"), {"token": token})
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and response.url == reverse("reports:import_job", args=[job.pk])
+    assert (job.status, job.progress, job.rows_total) == ("done", 100, 2)
+    assert Household.objects.get().code == "HH001"
+    assert list((tmp_path / "media" / "imports").iterdir()) == []  # the upload is gone
+    page = client.get(response.url).content.decode()
+    assert "已完成" in page and "已写入" in page
+    # another user does not see the job
+    assert client_for(users.jia1_officer).get(response.url).status_code == 404
