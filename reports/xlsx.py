@@ -23,12 +23,13 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
 
+from yuncheng.spreadsheet import formula_safe, safe_cell
+
 # Cell kinds and their Excel number formats.
 TEXT, INT, MONEY, DECIMAL, PCT, DATE = "text", "int", "money", "decimal", "pct", "date"
 NUMBER_FORMATS = {INT: "#,##0", MONEY: "#,##0.00", DECIMAL: "0.00", PCT: "0.00", DATE: "yyyy-mm-dd"}
 NUMERIC_KINDS = {INT, MONEY, DECIMAL, PCT}
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 _THIN = Side(style="thin", color="808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -183,10 +184,7 @@ class SheetWriter:
         self.rows_written = 0
 
     def _styled(self, value, *, bold=False, size=11, fill=None, border=True, align=_CENTER, fmt=None):
-        cell = WriteOnlyCell(self.ws, value=value)
-        if isinstance(value, str) and value[:1] in FORMULA_TRIGGERS:
-            cell.data_type = "s"
-            cell.quotePrefix = True
+        cell = safe_cell(self.ws, value)
         cell.font = Font(name=FONT_NAME, bold=bold, size=size)
         if fill:
             cell.fill = fill
@@ -226,15 +224,14 @@ class SheetWriter:
                 cell.value = None
                 add(cell)
             elif type(value) is str:
-                if value[:1] in FORMULA_TRIGGERS:
-                    quoted = WriteOnlyCell(self.ws, value=safe_text(value))
-                    quoted.data_type = "s"
-                    quoted.quotePrefix = True
+                text = safe_text(value)
+                quoted = formula_safe(self.ws, text)
+                if quoted is text:
+                    cell.value = text
+                    add(cell)
+                else:  # a quote-prefixed text cell of its own, styled like the column
                     quoted.font, quoted.border, quoted.alignment = _FONT, _BORDER, _WRAP
                     add(quoted)
-                else:
-                    cell.value = safe_text(value)
-                    add(cell)
             else:
                 cell.value = value
                 add(cell)
