@@ -8,7 +8,7 @@ import pytest
 
 from dashboard.catalogue import metric_values
 from dashboard.models import VillageSummary
-from dashboard.summaries import summaries_build
+from dashboard.village_summaries import summaries_build
 from dashboard.periods import Period
 from monitoring.models import (
     Employment,
