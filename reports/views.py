@@ -25,7 +25,13 @@ from . import imports
 from .imports import IMPORTERS, run_import
 from .models import ExportJob, ImportJob
 from .roundtrip import DATA_EXPORTS, data_rows
-from .services import DATA_PREFIX, data_filename, export_job_start, import_job_start
+from .services import (
+    DATA_PREFIX,
+    data_filename,
+    export_job_start,
+    export_jobs_fail_interrupted,
+    import_job_start,
+)
 from .workbooks import template_write
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -77,6 +83,7 @@ class ReportExportView(RoleRequiredMixin, View):
 
 
 def _job(request, pk) -> ExportJob:
+    export_jobs_fail_interrupted()
     return get_scoped_or_404(ExportJob.objects.filter(user=request.user), request.user, pk=pk)
 
 
