@@ -36,7 +36,7 @@ SECTIONS = {
 }
 
 Parts = dict  # {part name: number or {label: count}}
-Value = int | Decimal | dict
+Value = int | Decimal | dict | None
 
 
 def _part(name: str) -> Callable[[Parts], Value]:
@@ -56,12 +56,13 @@ def _round(value: Decimal, places: str = "0.01") -> Decimal:
 
 
 def _pct(numerator: str, denominator: str) -> Callable[[Parts], Value]:
-    """numerator / denominator × 100, two decimals; 0 when there is no denominator."""
+    """numerator / denominator × 100, two decimals; None (shown "—") when there is no denominator: a rate
+    without a base is not 0 %."""
 
     def compute(parts):
         den = Decimal(parts.get(denominator) or 0)
         if not den:
-            return Decimal("0.00")
+            return None
         return _round(Decimal(parts.get(numerator) or 0) * 100 / den)
 
     return compute
@@ -71,7 +72,7 @@ def _mean(total: str, count: str) -> Callable[[Parts], Value]:
     def compute(parts):
         den = Decimal(parts.get(count) or 0)
         if not den:
-            return Decimal("0.00")
+            return None  # a mean of nothing: no data, not 0
         return _round(Decimal(parts.get(total) or 0) / den)
 
     return compute
@@ -83,11 +84,11 @@ def _growth(total: str, persons: str) -> Callable[[Parts], Value]:
     def compute(parts):
         persons_now, persons_then = parts.get(persons) or 0, parts.get(f"prev_{persons}") or 0
         if not persons_now or not persons_then:
-            return Decimal("0.00")
+            return None  # no income this year or the year before: no growth to show
         now = Decimal(parts.get(total) or 0) / persons_now
         then = Decimal(parts.get(f"prev_{total}") or 0) / persons_then
         if not then:
-            return Decimal("0.00")
+            return None
         return _round((now / then - 1) * 100)
 
     return compute
