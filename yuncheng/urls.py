@@ -1,6 +1,16 @@
 from django.conf import settings
 from django.contrib import admin
+from django.templatetags.static import static as static_url
 from django.urls import include, path
+from django.views.generic import RedirectView
+
+
+class FaviconView(RedirectView):
+    """Browsers ask for /favicon.ico on every page (the admin's too): send them to the platform's icon."""
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static_url("favicon.svg")
+
 
 urlpatterns = [
     path("", include("dashboard.urls")),
@@ -12,6 +22,7 @@ urlpatterns = [
     path("rectification/", include("rectification.urls")),
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
+    path("favicon.ico", FaviconView.as_view()),
 ]
 
 if settings.DEBUG:
