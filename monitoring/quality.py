@@ -20,10 +20,11 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Cast, ExtractMonth, ExtractYear, Mod, Substr, Trim, Upper
+from django.db.models.functions import Cast, Coalesce, ExtractMonth, ExtractYear, Mod, Substr, Trim, Upper
 from django.utils import timezone
 
 from villages.models import County, Township, Village
@@ -144,8 +145,13 @@ def relocated_jobless(households: QuerySet, today: datetime.date) -> QuerySet:
 
 
 def size_mismatch(households: QuerySet, today: datetime.date) -> QuerySet:
-    """The stored household size differs from the number of its members."""
-    return households.alias(counted=Count("members")).exclude(size=F("counted"))
+    """The stored household size differs from the number of its members. The count is a correlated
+    subquery, not an aggregate over a join: grouped by area (the page's per-county counts), an aggregate
+    would count the members of the whole area instead of each household's."""
+    counted = (Member.objects.filter(household=OuterRef("pk")).order_by().values("household")
+               .annotate(n=Count("pk")).values("n"))
+    return households.alias(counted=Coalesce(Subquery(counted, output_field=IntegerField()), 0)).exclude(
+        size=F("counted"))
 
 
 @dataclass(frozen=True)
