@@ -56,10 +56,25 @@ class RecordColumn(tables.Column):
         return value
 
 
+# The page of each kind of record a drill-down lists: (url name, its keyword, the accessor of its value).
+# The first column of the row links there (a household's or member's 户编号, an issue's number, a team's code).
+RECORD_PAGES = {
+    "monitoring.household": ("monitoring:household_detail", "code", "code"),
+    "monitoring.member": ("monitoring:household_detail", "code", "household__code"),
+    "monitoring.incomerecord": ("monitoring:household_detail", "code", "household__code"),
+    "rectification.issue": ("rectification:issue_detail", "pk", "pk"),
+    "resident_teams.workteam": ("resident_teams:team_detail", "pk", "pk"),
+    "resident_teams.teammember": ("resident_teams:team_detail", "pk", "team_id"),
+}
+
+
 def record_table(record_list, queryset, **table_kwargs) -> tables.Table:
     attrs = {}
+    page = RECORD_PAGES.get(queryset.model._meta.label_lower)
     for i, (accessor, heading) in enumerate(record_list.columns):
-        attrs[f"c{i}"] = RecordColumn(verbose_name=heading, accessor=accessor.replace(".", "__"), default="")
+        linkify = (page[0], {page[1]: tables.A(page[2])}) if page and i == 0 else None
+        attrs[f"c{i}"] = RecordColumn(verbose_name=heading, accessor=accessor.replace(".", "__"), default="",
+                                      linkify=linkify)
     # The list keeps the order of its queryset (by area, then code): sorting by derived columns is not offered.
     attrs["Meta"] = type("Meta", (), {"attrs": {**TABLE_ATTRS, "data-testid": "record-table"}, "orderable": False})
     return type("RecordTable", (tables.Table,), attrs)(queryset, **table_kwargs)

@@ -18,3 +18,24 @@ def test_browsers_asking_for_favicon_ico_get_the_platform_icon(client):
     response = client.get("/favicon.ico")
     assert (response.status_code, response.url) == (302, "/static/favicon.svg")
 
+
+
+@pytest.mark.django_db
+def test_household_list_states_its_total(users, client_for, a_household):
+    html = client_for(users.jia_clerk).get(reverse("monitoring:household_list"), {"type": "all"}).content.decode()
+    assert 'data-testid="list-total">共 1 户<' in html
+
+
+@pytest.mark.django_db
+def test_township_clerk_opening_areas_gets_their_own_township(users, client_for):
+    response = client_for(users.jia_clerk).get(reverse("villages:county_list"))
+    assert (response.status_code, response.url) == (302, "/areas/township/140829100/")
+    assert client_for(users.jia1_officer).get(reverse("villages:county_list")).url == "/areas/village/140829100200/"
+
+
+@pytest.fixture
+def a_household(users, geo):
+    from monitoring import services
+
+    return services.household_create(user=users.jia1_officer, code="1408291002000001", village=geo.jia1,
+                                     head_name="王大山", is_poverty_alleviated=True)

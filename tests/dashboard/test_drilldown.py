@@ -84,3 +84,14 @@ def test_drilldown_page_query_count_is_fixed(city, users, client_for, django_ass
     # households and villages joined, the counties for the "by lower area" links.
     with django_assert_num_queries(7):
         client.get("/dashboard/records/monitoring.persons/", {"year": 2023, "quarter": 3})
+
+
+def test_drilldown_rows_link_to_the_household_and_to_the_issue(city, users, client_for, ledger):
+    client = client_for(users.city_leader)
+    persons = client.get("/dashboard/records/monitoring.persons/", {"year": 2023, "quarter": 3}).content.decode()
+    assert '<a href="/monitoring/households/H1/">H1</a>' in persons
+    from rectification.models import Issue
+
+    issue = Issue.objects.get(number="YC-2023-0001")
+    issues = client.get("/dashboard/records/issues.total/", {"year": 2023, "quarter": 3}).content.decode()
+    assert f'<a href="/rectification/issues/{issue.pk}/">YC-2023-0001</a>' in issues
