@@ -60,9 +60,12 @@ def menu_for(user, view_name: str = "") -> list[dict]:
 
 
 def navigation(request):
-    """Context processor: ``main_menu`` for the page header."""
+    """Context processor: ``main_menu`` for the page header and ``menu_section``, the entry the page
+    belongs to (the middle step of the default breadcrumb: 首页 › section › page)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"main_menu": []}
+        return {"main_menu": [], "menu_section": None}
     match = getattr(request, "resolver_match", None)
-    return {"main_menu": menu_for(user, match.view_name if match else "")}
+    menu = menu_for(user, match.view_name if match else "")
+    section = next((item for item in menu if item["active"] and item["label"] != "首页"), None)
+    return {"main_menu": menu, "menu_section": section}
