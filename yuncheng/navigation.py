@@ -28,7 +28,7 @@ MAIN_MENU = (
     MenuItem("监测对象", "monitoring:household_list", "monitoring:"),
     MenuItem("收入就业", "dashboard:income"),
     MenuItem("驻村帮扶", "resident_teams:team_list", "resident_teams:team_list"),
-    MenuItem("我的驻村记录", "resident_teams:my_records"),
+    MenuItem("驻村帮扶", "resident_teams:my_records"),  # a team member's own (the list is for area roles)
     MenuItem("帮扶资源", "assistance:index", "assistance:"),
     MenuItem("问题整改", "rectification:issue_list", "rectification:"),
     MenuItem("报表", "reports:index", "reports:"),

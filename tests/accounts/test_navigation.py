@@ -37,7 +37,7 @@ def test_village_officer_is_not_offered_rectification(users, client_for):
 @pytest.mark.django_db
 def test_team_member_sees_only_their_records_and_data_entry(users, client_for):
     response = client_for(users.team_user).get("/", follow=True)
-    assert [label for label, _ in menu_of(response)] == ["我的驻村记录", "数据录入"]
+    assert [label for label, _ in menu_of(response)] == ["驻村帮扶", "数据录入"]
 
 
 @pytest.mark.django_db
