@@ -8,6 +8,10 @@ class ProfileModelBackend(ModelBackend):
     """Django's backend, loading the user's profile (role and area) with the user in one query:
     every page needs both."""
 
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        return with_superuser_profile(user) if user is not None else None
+
     def get_user(self, user_id):
         UserModel = get_user_model()
         try:

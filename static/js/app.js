@@ -6,3 +6,15 @@
     if (button) { window.print(); }
   });
 })();
+
+/* Charts are drawn for the screen's width: redraw them for the printed page, and back afterwards. */
+(function () {
+  "use strict";
+  function resizeCharts() {
+    document.querySelectorAll("canvas").forEach(function (canvas) {
+      if (canvas.chart) { canvas.chart.resize(); }
+    });
+  }
+  window.addEventListener("beforeprint", resizeCharts);
+  window.addEventListener("afterprint", resizeCharts);
+})();

@@ -24,7 +24,7 @@ def test_every_menu_entry_of_every_role_opens(users, client_for, username):
     assert home.status_code == 200
     menu = menu_of(home)
     assert menu, "the role has a menu"
-    answers = {label: client.get(href).status_code for label, href in menu}
+    answers = {label: client.get(href, follow=True).status_code for label, href in menu}
     assert answers == {label: 200 for label, _ in menu}
 
 
@@ -62,3 +62,11 @@ def test_superuser_without_profile_works_as_city_administrator(geo, django_user_
     assert client.get("/api/metrics/").status_code == 200
     assert not hasattr(django_user_model.objects.get(pk=admin.pk), "profile")  # nothing written for them
     assert Role.CITY_ADMIN.label == "市级管理员"
+
+
+@pytest.mark.django_db
+def test_superuser_made_by_createsuperuser_signs_in_through_the_login_form(geo, django_user_model, client):
+    django_user_model.objects.create_superuser("root", "root@example.com", "pw")
+    response = client.post("/accounts/login/", {"username": "root", "password": "pw"})
+    assert (response.status_code, response.url) == (302, "/")
+    assert client.get("/admin/").status_code == 200

@@ -104,3 +104,15 @@ def test_city_data_quality_shows_progress_then_the_result(page, login, live_serv
     expect(page.get_by_test_id("quality")).to_be_visible(timeout=15_000)  # the page reloads itself
     expect(page.get_by_test_id("check-size_mismatch").get_by_test_id("count")).to_have_text("0")
     assert page.console_errors == []
+
+
+def test_printed_dashboard_has_no_menu_filters_or_tabs(page, login, live_server, users, city):  # noqa: F811
+    login(page, "city_leader")
+    page.goto(f"{live_server.url}/?year=2023&quarter=3")
+    expect(page.locator("button[data-print]")).to_be_visible()
+    page.emulate_media(media="print")
+    expect(page.locator(".yc-navbar")).to_be_hidden()
+    expect(page.get_by_test_id("period-picker")).to_be_hidden()
+    expect(page.locator(".nav-tabs")).to_be_hidden()
+    expect(page.get_by_test_id("kpi-cards")).to_be_visible()
+    assert page.locator(".yc-chart").first.evaluate("e => getComputedStyle(e).breakInside") == "avoid"
