@@ -32,10 +32,15 @@ class RoleRequiredMixin(LoginRequiredMixin):
 
     allowed_roles = AREA_ROLES
 
+    @classmethod
+    def user_may_open(cls, user) -> bool:
+        """The page's rule; the menu (``yuncheng.navigation``) asks it too, so it offers only pages that open."""
+        return role_of(user) in cls.allowed_roles
+
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        if role_of(request.user) not in self.allowed_roles:
+        if not self.user_may_open(request.user):
             raise PermissionDenied("您的角色无权访问此页面")
         return super().dispatch(request, *args, **kwargs)
 

@@ -38,7 +38,7 @@ SECTIONS = {
 }
 
 Parts = dict  # {part name: number or {label: count}}
-Value = int | Decimal | dict
+Value = int | Decimal | dict | None
 
 
 def _part(name: str) -> Callable[[Parts], Value]:
@@ -54,11 +54,11 @@ def _breakdown(name: str) -> Callable[[Parts], Value]:
 
 
 def _pct(numerator: str, denominator: str) -> Callable[[Parts], Value]:
-    """numerator / denominator × 100, two decimals; 0 when there is no denominator."""
+    """numerator / denominator × 100, two decimals; None (shown "—") when there is no denominator: a rate
+    without a base is not 0 %."""
 
     def compute(parts):
-        rate = percent(parts.get(numerator) or 0, parts.get(denominator) or 0)
-        return Decimal("0.00") if rate is None else rate
+        return percent(parts.get(numerator) or 0, parts.get(denominator) or 0)
 
     return compute
 
@@ -67,7 +67,7 @@ def _mean(total: str, count: str) -> Callable[[Parts], Value]:
     def compute(parts):
         den = Decimal(parts.get(count) or 0)
         if not den:
-            return Decimal("0.00")
+            return None  # a mean of nothing: no data, not 0
         return round_half_up(Decimal(parts.get(total) or 0) / den)
 
     return compute
@@ -79,11 +79,11 @@ def _growth(total: str, persons: str) -> Callable[[Parts], Value]:
     def compute(parts):
         persons_now, persons_then = parts.get(persons) or 0, parts.get(f"prev_{persons}") or 0
         if not persons_now or not persons_then:
-            return Decimal("0.00")
+            return None  # no income this year or the year before: no growth to show
         now = Decimal(parts.get(total) or 0) / persons_now
         then = Decimal(parts.get(f"prev_{total}") or 0) / persons_then
         if not then:
-            return Decimal("0.00")
+            return None
         return round_half_up((now / then - 1) * 100)
 
     return compute

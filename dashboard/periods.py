@@ -83,8 +83,37 @@ def period_default() -> Period:
     return latest_income_period() or period_for_date(datetime.date.today())
 
 
-def period_choices(current: Period) -> dict:
-    """Years and quarters for the period picker."""
-    this_year = datetime.date.today().year
-    years = list(range(max(this_year, current.year), 2020, -1))
-    return {"years": years, "quarters": [1, 2, 3, 4]}
+def period_span() -> tuple[Period, Period] | None:
+    """(first, latest) quarter with income records: the periods the registry's figures exist for (income
+    is recorded every quarter, cumulatively, so the span has no holes). None before any data."""
+    from .sources import earliest_income_period, latest_income_period
+
+    latest = latest_income_period()
+    if latest is None:
+        return None
+    return earliest_income_period(), latest
+
+
+def period_has_data(period: Period, span: tuple[Period, Period] | None) -> bool:
+    return span is not None and span[0] <= period <= span[1]
+
+
+def period_choices(current: Period, span: tuple[Period, Period] | None = None) -> dict:
+    """Years and quarters for the period picker: the years that have data (and the one asked for), each
+    quarter marked when it is the latest or has no data."""
+    if span is None:
+        years = [current.year]
+    else:
+        first, latest = span
+        years = sorted({*range(first.year, latest.year + 1), current.year}, reverse=True)
+    quarters = []
+    for q in (1, 2, 3, 4):
+        period = Period(current.year, q)
+        note = ""
+        if span is not None and period == span[1]:
+            note = "（最新）"
+        elif not period_has_data(period, span):
+            note = "（无数据）"
+        quarters.append((q, f"第{q}季度{note}"))
+    year_labels = [(y, f"{y}年{'（最新）' if span is not None and y == span[1].year else ''}") for y in years]
+    return {"years": year_labels, "quarters": quarters, "latest": span[1] if span else None}

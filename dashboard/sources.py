@@ -435,3 +435,11 @@ def latest_income_period() -> Period | None:
 
     row = IncomeRecord.objects.order_by("-year", "-quarter").values_list("year", "quarter").first()
     return Period(*row) if row else None
+
+
+def earliest_income_period() -> Period | None:
+    """The first (year, quarter) with an income record (the same index, read from the other end)."""
+    from monitoring.models import IncomeRecord
+
+    row = IncomeRecord.objects.order_by("year", "quarter").values_list("year", "quarter").first()
+    return Period(*row) if row else None

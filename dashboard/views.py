@@ -21,13 +21,30 @@ from villages.selectors import LEVEL_CITY, area_children, area_get
 
 from . import charts, exports
 from .catalogue import METRICS, metric_records, metric_values, metric_values_by_child
-from .formatting import format_change, format_value, json_response
+from .formatting import format_change, format_figure, json_response, money_scale
 from .pages import HOME, NAV, SECTIONS
-from .periods import PeriodError, period_choices, period_parse
+from .periods import PeriodError, period_choices, period_has_data, period_parse, period_span
 from .drilldown import RECORD_LISTS
 from .tables import comparison_table, record_table
 
 LEVEL_LABELS = {"city": "区县", "county": "乡镇", "township": "行政村", "village": "行政村"}
+
+# Sections whose registry figures exist only for the quarters that have income and employment records:
+# outside them the figure is "no data" (—), not 0.
+PERIOD_BOUND_SECTIONS = frozenset({"income", "employment"})
+
+
+def _period_bound(key: str) -> bool:
+    metric = METRICS[key]
+    sources = (metric.source,) if isinstance(metric.source, str) else metric.source
+    return metric.section in PERIOD_BOUND_SECTIONS and "registry" in sources
+
+
+def without_missing_data(values: dict, has_data: bool) -> dict:
+    """The figures, with those of a period that has no records set to None (shown "—")."""
+    if has_data:
+        return values
+    return {key: (None if _period_bound(key) else value) for key, value in values.items()}
 
 
 class BadRequest(Exception):
@@ -90,15 +107,20 @@ class DashboardView(RoleRequiredMixin, AreaPeriodMixin, TemplateView):
         area, period, page = self.area, self.period, self.page
         user = self.request.user
         keys = list(dict.fromkeys([*page.kpis, *page.table, *page.breakdowns]))
-        values = metric_values(user=user, area=area, year=period.year, quarter=period.quarter, keys=keys)
+        span = period_span()
+        has_data, had_data = period_has_data(period, span), period_has_data(period.previous_year, span)
+        values = without_missing_data(
+            metric_values(user=user, area=area, year=period.year, quarter=period.quarter, keys=keys), has_data)
+        # The change against the year before only where both quarters have data: beyond the records a
+        # register's "0 this year" is an absence of data, not a fall of 100 %.
         before = (metric_values(user=user, area=area, year=period.year - 1, quarter=period.quarter, keys=page.kpis)
-                  if page.compare else {})
+                  if page.compare and has_data and had_data else {})
         cards = []
         for key in page.kpis:
             metric = METRICS[key]
             change, change_css = format_change(values[key], before.get(key), metric.kind)
             cards.append({
-                "metric": metric, "value": format_value(values[key], metric.kind), "url": records_url(key, area, period),
+                "metric": metric, "figure": format_figure(metric, values[key]), "url": records_url(key, area, period),
                 "change": change, "change_css": change_css,
             })
         breakdowns = [{"metric": METRICS[key], "items": values[key].items(), "url": records_url(key, area, period)}
@@ -109,6 +131,7 @@ class DashboardView(RoleRequiredMixin, AreaPeriodMixin, TemplateView):
         if child_rows:
             rows = []
             for child, child_values in child_rows:
+                child_values = without_missing_data(child_values, has_data)
                 row = {"name": child.name, "code": child.code, "_url": page_url(page.name, child, period),
                        "_urls": {key: records_url(key, child, period) for key in page.table}}
                 row.update({f"m{i}": child_values[key] for i, key in enumerate(page.table)})
@@ -117,6 +140,7 @@ class DashboardView(RoleRequiredMixin, AreaPeriodMixin, TemplateView):
                 keys=page.table, rows=rows, totals=values,
                 total_urls={key: records_url(key, area, period) for key in page.table},
                 area_label=LEVEL_LABELS[area.level],
+                scales={key: money_scale(METRICS[key], values[key]) for key in page.table},
             )
             RequestConfig(self.request, paginate=False).configure(table)
         chart_params = {"year": period.year, "quarter": period.quarter}
@@ -137,7 +161,9 @@ class DashboardView(RoleRequiredMixin, AreaPeriodMixin, TemplateView):
             nav=[(name, label, page_url(name, area, period), name == page.name) for name, label in NAV],
             chain=[(a, page_url(page.name, a, period)) for a in area.chain if user_covers_area(user, a.code)],
             area_options=self.area_options(area, [child for child, _ in child_rows]),
-            choices=period_choices(period),
+            choices=period_choices(period, span),
+            has_data=has_data,
+            span=span,
             **kwargs,
         )
 

@@ -20,10 +20,11 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Cast, ExtractMonth, ExtractYear, Mod, Substr, Trim, Upper
+from django.db.models.functions import Cast, Coalesce, ExtractMonth, ExtractYear, Mod, Substr, Trim, Upper
 from django.utils import timezone
 
 from villages.models import County, Township, Village
@@ -144,8 +145,13 @@ def relocated_jobless(households: QuerySet, today: datetime.date) -> QuerySet:
 
 
 def size_mismatch(households: QuerySet, today: datetime.date) -> QuerySet:
-    """The stored household size differs from the number of its members."""
-    return households.alias(counted=Count("members")).exclude(size=F("counted"))
+    """The stored household size differs from the number of its members. The count is a correlated
+    subquery, not an aggregate over a join: grouped by area (the page's per-county counts), an aggregate
+    would count the members of the whole area instead of each household's."""
+    counted = (Member.objects.filter(household=OuterRef("pk")).order_by().values("household")
+               .annotate(n=Count("pk")).values("n"))
+    return households.alias(counted=Coalesce(Subquery(counted, output_field=IntegerField()), 0)).exclude(
+        size=F("counted"))
 
 
 @dataclass(frozen=True)
@@ -181,20 +187,100 @@ def _area_names(codes) -> dict[str, str]:
     return names
 
 
-def quality_summary(*, households: QuerySet, group_len: int, today: datetime.date | None = None) -> list[dict]:
-    """Each check with its total and its count by child area (code prefix of ``group_len`` digits)."""
-    today = today or timezone.localdate()
-    rows = []
-    for check in CHECKS:
-        found = check.find(households, today)
-        by_area = dict(
-            found.annotate(area=Substr("village_id", 1, group_len)).order_by().values("area")
-            .annotate(n=Count("id")).values_list("area", "n")
-        )
-        rows.append({"check": check, "total": sum(by_area.values()), "by_area": by_area})
+def _summary_row(check: Check, households: QuerySet, group_len: int, today: datetime.date) -> dict:
+    found = check.find(households, today)
+    by_area = dict(
+        found.annotate(area=Substr("village_id", 1, group_len)).order_by().values("area")
+        .annotate(n=Count("id")).values_list("area", "n")
+    )
+    return {"check": check, "total": sum(by_area.values()), "by_area": by_area}
+
+
+def _name_areas(rows: list[dict]) -> None:
     names = _area_names({code for row in rows for code in row["by_area"]})
     for row in rows:
         row["areas"] = sorted(((code, names.get(code, code), n) for code, n in row["by_area"].items()))
+
+
+def quality_summary(*, households: QuerySet, group_len: int, today: datetime.date | None = None) -> list[dict]:
+    """Each check with its total and its count by child area (code prefix of ``group_len`` digits)."""
+    today = today or timezone.localdate()
+    rows = [_summary_row(check, households, group_len, today) for check in CHECKS]
+    _name_areas(rows)
     return rows
 
 
+# ---------------------------------------------------------------- the city's checks as a background job
+#
+# A county's checks answer within a second; the whole city's take several (every check over ≈130,000
+# households). The city's page therefore shows the last result kept in the shared cache (the database:
+# every web process and the worker see it) and, when there is none, starts a django-q2 job that runs the
+# checks one by one and reports how many are done, while the page shows the progress instead of a blank wait.
+
+RESULT_SECONDS = 15 * 60
+
+
+def _cache_key(code: str, what: str) -> str:
+    return f"monitoring.quality.{code}.{what}"
+
+
+def quality_result(*, code: str) -> dict | None:
+    """The kept result for an area: {"computed_at", "rows": [{"key", "total", "by_area", "areas"}]}."""
+    from django.core.cache import cache
+
+    return cache.get(_cache_key(code, "result"))
+
+
+def quality_progress(*, code: str) -> dict | None:
+    """{"done", "total"} while a job runs for the area, else None."""
+    from django.core.cache import cache
+
+    return cache.get(_cache_key(code, "progress"))
+
+
+def quality_job_start(*, code: str, group_len: int) -> None:
+    """Start the checks of an area in the background, unless they are already running."""
+    from django.conf import settings
+    from django.core.cache import cache
+    from django_q.tasks import async_task
+
+    if not cache.add(_cache_key(code, "progress"), {"done": 0, "total": len(CHECKS)}, timeout=RESULT_SECONDS):
+        return  # already running
+    async_task("monitoring.quality.quality_job_run", code, group_len, task_name=f"数据质量检查 {code}",
+               group="monitoring", sync=bool(settings.Q_CLUSTER.get("sync", False)))
+
+
+def quality_job_run(code: str, group_len: int) -> None:
+    """The worker's side: each check in turn, progress after each, the result kept for RESULT_SECONDS."""
+    from django.core.cache import cache
+
+    from accounts.scoping import area_filter
+
+    from .models import Household
+
+    households = Household.objects.filter(**area_filter("village_id", code))
+    today = timezone.localdate()
+    rows = []
+    try:
+        for done, check in enumerate(CHECKS, start=1):
+            rows.append(_summary_row(check, households, group_len, today))
+            cache.set(_cache_key(code, "progress"), {"done": done, "total": len(CHECKS)}, timeout=RESULT_SECONDS)
+        _name_areas(rows)
+        cache.set(_cache_key(code, "result"), {
+            "computed_at": timezone.now(),
+            "rows": [{**row, "check": row["check"].key} for row in rows],
+        }, timeout=RESULT_SECONDS)
+    finally:
+        cache.delete(_cache_key(code, "progress"))
+
+
+def quality_rows(result: dict) -> list[dict]:
+    """A kept result's rows with their checks (the cache keeps the keys only)."""
+    return [{**row, "check": CHECKS_BY_KEY[row["check"]]} for row in result["rows"]]
+
+
+def quality_forget(*, code: str) -> None:
+    """Drop the kept result (重新检查)."""
+    from django.core.cache import cache
+
+    cache.delete(_cache_key(code, "result"))

@@ -15,7 +15,7 @@ from accounts.views import RoleRequiredMixin, ScopedListView
 from . import selectors, services
 from .filtersets import HouseholdFilterSet
 from .models import EliminationMode, EliminationStatus, Household, MonitoringRecord, ReviewStage, ReviewStatus
-from .quality import quality_summary
+from .quality import quality_forget, quality_job_start, quality_progress, quality_result, quality_rows, quality_summary
 from .tables import HouseholdTable, monitoring_state
 
 WORKFLOW_ROLES = frozenset({Role.CITY_ADMIN, Role.COUNTY_REVIEWER, Role.TOWNSHIP_CLERK, Role.VILLAGE_OFFICER})
@@ -88,16 +88,54 @@ class WorklistView(RoleRequiredMixin, TemplateView):
 
 
 class QualityView(RoleRequiredMixin, TemplateView):
-    """数据质量: each check's count and its households, by the areas one level below the user's."""
+    """数据质量: each check's count and its households, by the areas one level below the user's. A county
+    or smaller area is checked while the page loads; the city's checks run as a background job whose
+    progress the page shows, and its result is kept for a while (``monitoring.quality``)."""
 
     template_name = "monitoring/quality.html"
 
+    def area(self):
+        code = user_area_code(self.request.user) or ""
+        group_len = {6: 9, 9: 12, 12: 12}.get(len(code), 6) if code not in ("", "140800") else 6
+        return code, group_len
+
     def get_context_data(self, **kwargs):
         user = self.request.user
-        code = user_area_code(user) or ""
-        group_len = {6: 9, 9: 12, 12: 12}.get(len(code), 6) if code not in ("", "140800") else 6
-        rows = quality_summary(households=scope(Household.objects.all(), user), group_len=group_len)
-        return super().get_context_data(title="数据质量检查", section="monitoring", rows=rows, **kwargs)
+        code, group_len = self.area()
+        context = {"title": "数据质量检查", "section": "monitoring", "in_background": group_len == 6}
+        if group_len == 6:
+            result = quality_result(code=code)
+            if result is None:
+                quality_job_start(code=code, group_len=group_len)
+                result = quality_result(code=code)  # a job run inline (no worker) has finished already
+            if result is None:
+                context["progress"] = quality_progress(code=code) or {"done": 0, "total": 0}
+            else:
+                context.update(rows=quality_rows(result), computed_at=result["computed_at"])
+        else:
+            context["rows"] = quality_summary(households=scope(Household.objects.all(), user), group_len=group_len)
+        return super().get_context_data(**context, **kwargs)
+
+    def post(self, request):
+        """重新检查: forget the kept result and start again."""
+        code, group_len = self.area()
+        if group_len == 6:
+            quality_forget(code=code)
+            quality_job_start(code=code, group_len=group_len)
+        return redirect("monitoring:quality")
+
+
+class QualityStatusView(RoleRequiredMixin, View):
+    """The progress of the city's checks, for the page to poll."""
+
+    def get(self, request):
+        from django.http import JsonResponse
+
+        code = user_area_code(request.user) or ""
+        progress = quality_progress(code=code)
+        return JsonResponse({"ready": quality_result(code=code) is not None,
+                             "done": progress["done"] if progress else 0,
+                             "total": progress["total"] if progress else 0})
 
 
 # ---------------------------------------------------------------- workflow actions (POST only)

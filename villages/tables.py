@@ -20,6 +20,7 @@ class CountyTable(tables.Table):
         sequence = ["code", "name", "category", "is_poverty_county", "township_count", "village_count",
                     "poverty_village_count", "demo_village_count"]
         attrs = {"class": "table table-sm table-hover align-middle"}
+        empty_text = "您的管辖范围内没有符合条件的记录"
 
 
 class TownshipTable(tables.Table):
@@ -33,6 +34,7 @@ class TownshipTable(tables.Table):
         model = Township
         fields = ["code", "name"]
         attrs = {"class": "table table-sm table-hover align-middle"}
+        empty_text = "您的管辖范围内没有符合条件的记录"
 
 
 class VillageTable(tables.Table):
@@ -45,6 +47,7 @@ class VillageTable(tables.Table):
         model = Village
         fields = ["code", "name", "township", "county", "is_poverty_village", "is_demo_village"]
         attrs = {"class": "table table-sm table-hover align-middle"}
+        empty_text = "您的管辖范围内没有符合条件的记录"
 
 
 class RelocationSiteTable(tables.Table):
@@ -52,3 +55,4 @@ class RelocationSiteTable(tables.Table):
         model = RelocationSite
         fields = ["name", "county", "township", "village", "households", "persons", "is_centralized"]
         attrs = {"class": "table table-sm table-hover align-middle"}
+        empty_text = "您的管辖范围内没有符合条件的记录"

@@ -1,7 +1,8 @@
+from django.shortcuts import redirect
 from django.views.generic import TemplateView
 from django_tables2 import RequestConfig
 
-from accounts.scoping import get_scoped_or_404, scope
+from accounts.scoping import get_scoped_or_404, scope, user_area_code
 from accounts.views import RoleRequiredMixin, ScopedListView
 
 from . import selectors
@@ -19,6 +20,13 @@ class CountyListView(GeographyListView):
     filterset_class = CountyFilterSet
     table_class = CountyTable
     title = "区县"
+
+    def get(self, request, *args, **kwargs):
+        # A township clerk or village officer has no county to list: 区划 is their own township or village.
+        code = user_area_code(request.user) or ""
+        if len(code) in (9, 12):
+            return redirect("villages:township_detail" if len(code) == 9 else "villages:village_detail", code=code)
+        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         return selectors.county_list(counties=super().get_queryset())

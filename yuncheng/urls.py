@@ -1,5 +1,15 @@
 from django.contrib import admin
+from django.templatetags.static import static as static_url
 from django.urls import include, path
+from django.views.generic import RedirectView
+
+
+class FaviconView(RedirectView):
+    """Browsers ask for /favicon.ico on every page (the admin's too): send them to the platform's icon."""
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static_url("favicon.svg")
+
 
 from submissions.views import MetricsApiView
 
@@ -16,6 +26,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("review/", include("submissions.urls")),
     path("admin/", admin.site.urls),
+    path("favicon.ico", FaviconView.as_view()),
 ]
 
 # MEDIA_ROOT (evidence, exports, uploaded imports) is never served as a directory, whatever DEBUG says:

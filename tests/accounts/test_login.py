@@ -14,8 +14,7 @@ def test_user_without_role_cannot_log_in(client, no_role_user):
 
 
 def test_user_without_role_cannot_enter_admin_even_as_staff(client, no_role_user):
-    no_role_user.is_staff = True
-    no_role_user.is_superuser = True
+    no_role_user.is_staff = True  # (a superuser without a role is the city administrator: test_navigation)
     no_role_user.save()
     client.force_login(no_role_user)
     response = client.get(reverse("admin:index"))

@@ -87,3 +87,14 @@ def test_drilldown_page_query_count_is_fixed(city, users, client_for, django_ass
     assert response.status_code == 200
     assert response.context["total"] == metric_values(user=users.city_leader, area=None, year=2023, quarter=3,
                                                       keys=["monitoring.persons"])["monitoring.persons"]
+
+
+def test_drilldown_rows_link_to_the_household_and_to_the_issue(city, users, client_for, ledger):
+    client = client_for(users.city_leader)
+    persons = client.get("/dashboard/records/monitoring.persons/", {"year": 2023, "quarter": 3}).content.decode()
+    assert '<a href="/monitoring/households/H1/">H1</a>' in persons
+    from rectification.models import Issue
+
+    issue = Issue.objects.get(number="YC-2023-0001")
+    issues = client.get("/dashboard/records/issues.total/", {"year": 2023, "quarter": 3}).content.decode()
+    assert f'<a href="/rectification/issues/{issue.pk}/">YC-2023-0001</a>' in issues

@@ -53,7 +53,7 @@ def test_comparison_table_sorts_by_a_figure(city, users, client_for):
 
 @pytest.mark.parametrize("path, title, key, value", [
     ("/dashboard/monitoring/", "监测帮扶", "monitoring.measure_coverage_pct", "50.00"),
-    ("/dashboard/income/", "收入就业", "employment.pv_income", "12,345.67"),
+    ("/dashboard/income/", "收入就业", "employment.pv_income", "1.23"),  # 12,345.67 元 in 万元
     ("/dashboard/teams/", "驻村帮扶", "teams.attendance_pct", "50.00"),
     ("/dashboard/issues/", "问题整改", "issues.overdue", "2"),
 ])
@@ -116,8 +116,9 @@ def test_city_dashboard_query_count_is_fixed(city, users, client_for, django_ass
         summaries_ensure(prefix="1408", periods=[Period(year, 3)])
     # session (1), user (1); then three times — this year's cards, the year before's, the counties' rows
     # (+ the county list once) — the figure queries: summaries stale check (1) and totals (1),
-    # employment targets (1), teams (2), issues (1). Charts come from their own JSON views.
-    with django_assert_num_queries(2 + 3 * 6 + 1):
+    # employment targets (1), teams (2), issues (1); the first and latest quarter with data (2) for the
+    # period picker and "no data". Charts come from their own JSON views.
+    with django_assert_num_queries(2 + 3 * 6 + 1 + 2):
         response = client.get("/", {"year": 2023, "quarter": 3})
     assert response.status_code == 200
 
@@ -127,6 +128,6 @@ def test_county_dashboard_needs_the_same_queries_plus_the_area_lookup(city, user
     client = client_for(users.pinglu_leader)
     for year in (2023, 2022, 2021):
         summaries_ensure(prefix="140829", periods=[Period(year, 3)])
-    with django_assert_num_queries(2 + 1 + 3 * 6 + 1):
+    with django_assert_num_queries(2 + 1 + 3 * 6 + 1 + 2):
         response = client.get("/", {"year": 2023, "quarter": 3, "area": "140829"})
     assert response.status_code == 200

@@ -104,3 +104,68 @@ def test_quality_command_prints_each_check(approved, capsys):
     call_command("monitoring_quality")
     out = capsys.readouterr().out
     assert "识别1个月后未落实开发式帮扶" in out and "1" in out
+
+
+def test_size_mismatch_counts_households_not_members_when_counted_by_area(users, geo, clean):
+    """Grouped by area, the member count must stay each household's own (it counted the whole area's)."""
+    other = services.household_create(user=users.jia_clerk, code="1408291002010003", village=geo.jia2,
+                                      head_name="孙八")
+    services.member_add(user=users.jia_clerk, household=other, name="孙八", relation="head", id_number=id_number())
+    from monitoring.quality import quality_summary
+
+    households = Household.objects.all()
+    rows = {row["check"].key: row for row in quality_summary(households=households, group_len=6, today=TODAY)}
+    assert rows["size_mismatch"]["total"] == 0
+    Household.objects.filter(pk=other.pk).update(size=3)
+    rows = {row["check"].key: row for row in quality_summary(households=households, group_len=9, today=TODAY)}
+    assert (rows["size_mismatch"]["total"], rows["size_mismatch"]["by_area"]) == (1, {"140829100": 1})
+
+
+def test_every_check_counts_what_its_list_shows_by_county_and_in_total(client_for, users, geo, approved, inline_jobs):
+    Household.objects.filter(pk=approved.household.pk).update(size=7)
+    client = client_for(users.city_admin)
+    rows = client.get(reverse("monitoring:quality")).context["rows"]
+    for row in rows:
+        listed = client.get(reverse("monitoring:household_list"), {"check": row["check"].key})
+        assert listed.context["table"].paginator.count == row["total"], row["check"].key
+        for code, _, n in row["areas"]:
+            by_county = client.get(reverse("monitoring:household_list"), {"check": row["check"].key, "county": code})
+            assert by_county.context["table"].paginator.count == n, (row["check"].key, code)
+
+
+@pytest.fixture
+def inline_jobs(settings):
+    settings.Q_CLUSTER = {**settings.Q_CLUSTER, "sync": True}
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+def test_city_checks_run_as_a_job_and_the_page_shows_progress_until_done(client_for, users, approved, monkeypatch):
+    import django_q.tasks
+    from django.core.cache import cache
+
+    from monitoring.quality import quality_job_run
+
+    cache.clear()
+    calls = []
+    # A worker that has not picked the job up yet.
+    monkeypatch.setattr(django_q.tasks, "async_task", lambda *args, **kwargs: calls.append(args))
+    client = client_for(users.city_admin)
+    waiting = client.get(reverse("monitoring:quality"))
+    assert 'data-testid="quality-progress"' in waiting.content.decode()
+    assert client.get(reverse("monitoring:quality_status")).json() == {"ready": False, "done": 0, "total": 7}
+    client.get(reverse("monitoring:quality"))
+    assert len(calls) == 1  # the running job is not started twice
+    quality_job_run(*calls[0][1:])
+    assert client.get(reverse("monitoring:quality_status")).json() == {"ready": True, "done": 0, "total": 0}
+    done = client.get(reverse("monitoring:quality"))
+    rows = {row["check"].key: row for row in done.context["rows"]}
+    assert rows["no_development_measure"]["total"] == 1
+    assert 'data-testid="quality-computed-at"' in done.content.decode()
+
+
+def test_county_checks_answer_while_the_page_loads(client_for, users, approved, inline_jobs):
+    response = client_for(users.pinglu_reviewer).get(reverse("monitoring:quality"))
+    assert 'data-testid="quality-progress"' not in response.content.decode()
+    assert response.context["rows"][3]["total"] == 1

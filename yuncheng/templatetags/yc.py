@@ -31,3 +31,11 @@ def bootstrap(field):
         css = "form-control form-control-sm"
     existing = widget.attrs.get("class", "")
     return field.as_widget(attrs={"class": f"{existing} {css}".strip() if css not in existing else existing})
+
+
+@register.filter
+def may_open(user, url_name):
+    """``{% if user|may_open:"monitoring:worklist" %}``: the page's own access rule, for tabs and buttons."""
+    from yuncheng.navigation import user_may_open
+
+    return user_may_open(user, url_name)

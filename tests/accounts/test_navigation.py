@@ -1,0 +1,72 @@
+"""The menu offers exactly the pages a role may open, decided by each page's own rule."""
+
+import re
+
+import pytest
+
+from accounts.roles import Role
+
+ROLE_USERS = ["city_admin", "city_leader", "pinglu_leader", "pinglu_reviewer", "jia_clerk", "jia1_officer",
+              "team_user", "unit_user"]
+
+
+def menu_of(response) -> list[tuple[str, str]]:
+    html = response.content.decode()
+    menu = html.split('data-testid="main-menu"', 1)[1].split("</ul>", 1)[0]
+    return [(label, href) for href, label in re.findall(r'href="([^"]+)">([^<]+)</a>', menu)]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username", ROLE_USERS)
+def test_every_menu_entry_of_every_role_opens(users, client_for, username):
+    client = client_for(getattr(users, username))
+    home = client.get("/", follow=True)
+    assert home.status_code == 200
+    menu = menu_of(home)
+    assert menu, "the role has a menu"
+    answers = {label: client.get(href, follow=True).status_code for label, href in menu}
+    assert answers == {label: 200 for label, _ in menu}
+
+
+@pytest.mark.django_db
+def test_village_officer_is_not_offered_rectification(users, client_for):
+    labels = [label for label, _ in menu_of(client_for(users.jia1_officer).get("/"))]
+    assert labels == ["首页", "监测对象", "收入就业", "驻村帮扶", "帮扶资源", "报表", "区划", "数据录入"]
+
+
+@pytest.mark.django_db
+def test_team_member_sees_only_their_records_and_data_entry(users, client_for):
+    response = client_for(users.team_user).get("/", follow=True)
+    assert [label for label, _ in menu_of(response)] == ["驻村帮扶", "数据录入"]
+
+
+@pytest.mark.django_db
+def test_responsible_unit_sees_only_the_rectification_ledger_and_data_entry(users, client_for):
+    response = client_for(users.unit_user).get("/", follow=True)
+    assert [label for label, _ in menu_of(response)] == ["问题整改", "数据录入"]
+
+
+@pytest.mark.django_db
+def test_leader_has_no_data_entry(users, client_for):
+    labels = [label for label, _ in menu_of(client_for(users.city_leader).get("/"))]
+    assert "数据录入" not in labels and "问题整改" in labels
+
+
+@pytest.mark.django_db
+def test_superuser_without_profile_works_as_city_administrator(geo, django_user_model, client):
+    admin = django_user_model.objects.create_superuser("root", "root@example.com", "pw")
+    client.force_login(admin)
+    home = client.get("/")
+    assert home.status_code == 200
+    assert "市级管理员 · 运城市" in home.content.decode()
+    assert client.get("/api/metrics/").status_code == 200
+    assert not hasattr(django_user_model.objects.get(pk=admin.pk), "profile")  # nothing written for them
+    assert Role.CITY_ADMIN.label == "市级管理员"
+
+
+@pytest.mark.django_db
+def test_superuser_made_by_createsuperuser_signs_in_through_the_login_form(geo, django_user_model, client):
+    django_user_model.objects.create_superuser("root", "root@example.com", "pw")
+    response = client.post("/accounts/login/", {"username": "root", "password": "pw"})
+    assert (response.status_code, response.url) == (302, "/")
+    assert client.get("/admin/").status_code == 200
