@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import assessment, views
 
 app_name = "reports"
 
@@ -13,4 +13,6 @@ urlpatterns = [
     path("templates/<slug:key>/", views.TemplateDownloadView.as_view(), name="template"),
     path("data/<slug:key>/", views.DataExportView.as_view(), name="data"),
     path("import/", views.ImportView.as_view(), name="import"),
+    path("assessments/<int:pk>/fieldsheets/", assessment.FieldSheetsView.as_view(), name="assessment_fieldsheets"),
+    path("assessments/<int:pk>/answers/", assessment.AnswersImportView.as_view(), name="assessment_answers"),
 ]

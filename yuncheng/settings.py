@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "assistance",
     "resident_teams",
     "rectification",
+    "screening",
     "dashboard",
     "reports",
 ]

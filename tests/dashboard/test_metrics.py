@@ -97,7 +97,8 @@ PINGLU_2023Q3 = {
 def test_every_key_of_the_reference_catalogue_is_declared_in_order():
     keys = [line.split("|")[1].strip() for line in open("/work/shared/reference/metrics.md", encoding="utf-8")
             if line.startswith("| ") and "." in line.split("|")[1] and not line.startswith("| key")]
-    assert list(METRICS) == keys
+    # Keys of apps the reference does not list (筛查预警 …) are declared in their own blocks, after it.
+    assert [key for key in METRICS if key in keys] == keys
 
 
 def test_city_leader_sees_every_figure_of_the_city(city, users):
