@@ -1,0 +1,71 @@
+"""The screening pages: who may open them, the menu, the worklist's query count, and the page actions."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from screening.models import AssessmentRound, WarningStatus
+
+
+
+@pytest.mark.parametrize(("username", "status"), [
+    ("jia1_officer", 200), ("jia_clerk", 200), ("pinglu_reviewer", 200), ("city_leader", 200), ("team_user", 403),
+    ("unit_user", 403),
+])
+def test_who_may_open_the_warning_worklist(users, client_for, username, status):
+    assert client_for(getattr(users, username)).get("/screening/").status_code == status
+
+
+@pytest.mark.parametrize(("username", "status"), [
+    ("city_admin", 200), ("pinglu_reviewer", 200), ("city_leader", 200), ("jia1_officer", 403), ("jia_clerk", 403),
+])
+def test_who_may_open_the_mock_assessments(users, client_for, username, status):
+    assert client_for(getattr(users, username)).get("/screening/assessments/").status_code == status
+
+
+def test_the_menu_shows_screening_only_to_roles_that_may_open_it(users, client_for):
+    assert "筛查预警" in client_for(users.jia1_officer).get("/monitoring/").content.decode()
+    assert "筛查预警" not in client_for(users.team_user).get("/teams/").content.decode()
+
+
+def test_village_officer_worklist_lists_their_pending_warning_in_a_fixed_number_of_queries(users, client_for,
+                                                                                           registry, warned):
+    client = client_for(users.jia1_officer)
+    client.get("/screening/")  # warm the session and the content types
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/screening/").content.decode()
+    # session, user, profile, the user's groups' permissions (scope), COUNT for the paginator, the page's rows
+    assert len(queries) == 6, [q["sql"] for q in queries]
+    assert registry.a.code in html and registry.b.code not in html
+    assert 'data-testid="warning-count">共 1 条' in html
+
+
+def test_detail_of_a_warning_outside_the_area_is_not_found(users, client_for, registry, warned):
+    response = client_for(users.jia1_officer).get(f"/screening/warnings/{warned[registry.b.pk].pk}/")
+    assert response.status_code == 404
+
+
+def test_officer_dismisses_a_warning_from_its_page(users, client_for, registry, warned):
+    warning = warned[registry.a.pk]
+    client = client_for(users.jia1_officer)
+    response = client.post(f"/screening/warnings/{warning.pk}/dismiss/", {"reason": "入户核实无风险"}, follow=True)
+    assert "已核实排除" in response.content.decode()
+    warning.refresh_from_db()
+    assert warning.status == WarningStatus.DISMISSED
+
+
+def test_leader_may_read_but_not_verify(users, client_for, registry, warned):
+    warning = warned[registry.a.pk]
+    client = client_for(users.city_leader)
+    assert 'data-testid="dismiss-form"' not in client.get(f"/screening/warnings/{warning.pk}/").content.decode()
+    assert client.post(f"/screening/warnings/{warning.pk}/dismiss/", {"reason": "x"}).status_code == 403
+
+
+def test_city_admin_creates_a_round_from_the_page(users, client_for, geo):
+    response = client_for(users.city_admin).post("/screening/assessments/", {
+        "name": "2023年第一轮", "year": 2023, "counties": ["140829"], "sample_size": 330, "villages_per_county": 10,
+        "share_poverty": 50, "share_monitored": 30, "share_general": 20, "seed": 42,
+    })
+    assessment = AssessmentRound.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/screening/assessments/{assessment.pk}/"
+    assert list(assessment.counties.values_list("code", flat=True)) == ["140829"]
