@@ -69,3 +69,28 @@ def test_city_admin_creates_a_round_from_the_page(users, client_for, geo):
     assessment = AssessmentRound.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/screening/assessments/{assessment.pk}/"
     assert list(assessment.counties.values_list("code", flat=True)) == ["140829"]
+
+
+def test_city_admin_sets_a_rule_in_the_admin_through_the_service(users, client_for):
+    from screening.models import WarningRule
+
+    response = client_for(users.city_admin).post("/admin/screening/warningrule/add/", {
+        "event_type": "jobless", "min_amount": "", "income_share_pct": "", "is_active": "on", "note": "返乡即核实",
+    })
+    assert response.status_code == 302
+    rule = WarningRule.objects.get(event_type="jobless")
+    assert (rule.note, rule.history.count()) == ("返乡即核实", 1)
+
+
+def test_the_department_template_has_notes_and_a_drop_down_of_event_types(users, client_for):
+    import io
+
+    import openpyxl
+
+    response = client_for(users.city_admin).get("/reports/templates/warnings/")
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert book.sheetnames[:2] == ["说明", "部门预警"]
+    assert [c.value for c in book["部门预警"][1]] == ["身份证号", "姓名", "事件类型", "事件日期", "金额(元)", "说明", "部门"]
+    options = [row[0].value for row in book["选项"].iter_rows(min_row=2)]
+    assert options == ["大额医疗自付支出", "新增残疾", "受灾", "失业/返乡", "低保退出", "死亡"]
+    assert book["部门预警"].data_validations.dataValidation[0].sqref is not None
