@@ -20,6 +20,7 @@ from .forms import AnswersUploadForm, DismissForm, IdentifyForm, RoundForm
 from .models import (
     AssessmentAnswer,
     AssessmentRound,
+    DepartmentEvent,
     RoundStatus,
     SampleHousehold,
     ScreeningWarning,
@@ -62,7 +63,9 @@ class WarningListView(RoleRequiredMixin, SingleTableMixin, FilterView):
         return kwargs
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(title="部门筛查预警", **kwargs)
+        # Persons the departments reported but the registry does not hold: followed up, not dropped.
+        unmatched = scope(DepartmentEvent.objects.filter(member__isnull=True), self.request.user).count()
+        return super().get_context_data(title="部门筛查预警", unmatched=unmatched, **kwargs)
 
 
 class WarningDetailView(RoleRequiredMixin, TemplateView):

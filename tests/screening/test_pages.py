@@ -6,6 +6,8 @@ from django.test.utils import CaptureQueriesContext
 
 from screening.models import AssessmentRound, WarningStatus
 
+from .conftest import warning_row
+
 
 
 @pytest.mark.parametrize(("username", "status"), [
@@ -94,3 +96,14 @@ def test_the_department_template_has_notes_and_a_drop_down_of_event_types(users,
     options = [row[0].value for row in book["选项"].iter_rows(min_row=2)]
     assert options == ["大额医疗自付支出", "新增残疾", "受灾", "失业/返乡", "低保退出", "死亡"]
     assert book["部门预警"].data_validations.dataValidation[0].sqref is not None
+
+
+def test_city_admin_sees_how_many_reported_persons_are_not_in_the_registry(tmp_path, users, client_for, registry):
+    from .conftest import import_rows
+
+    import_rows(tmp_path, users.city_admin, [warning_row(registry.ids.x, name="路人")])
+    html = client_for(users.city_admin).get("/screening/").content.decode()
+    assert "部门推送的 1 名人员未匹配到登记农户" in html
+    changelist = client_for(users.city_admin).get("/admin/screening/departmentevent/?member__isempty=1")
+    assert "路人" in changelist.content.decode()
+    assert "未匹配" not in client_for(users.jia1_officer).get("/screening/").content.decode()
