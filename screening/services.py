@@ -15,6 +15,7 @@ from decimal import ROUND_FLOOR, Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.roles import Role, role_of
 from accounts.scoping import CHANGE, code_in_area, instance_in_scope
@@ -197,6 +198,7 @@ def department_events_apply(*, user, plan: EventPlan) -> dict[str, int]:
     area = user.profile.area_code
     today = timezone.localdate()
     new_warnings = [g for g in plan.groups if g.member is not None and g.raises and not _has_warning(g.existing)]
+    warn_keys = {g.key for g in new_warnings}
     states = {}
     for year in {g.key[2].year for g in new_warnings}:
         states[year] = selectors.household_states(
@@ -219,7 +221,7 @@ def department_events_apply(*, user, plan: EventPlan) -> dict[str, int]:
             event.save()
         if group.member is None:
             counts["unmatched"] += 1
-        if group in new_warnings:
+        if group.key in warn_keys:
             warning = ScreeningWarning(
                 event=event, household=group.member.household, event_type=event.event_type,
                 event_date=event.event_date, rule=group.rule[:200],
@@ -429,6 +431,7 @@ def answers_record(*, user, assessment: AssessmentRound, rows: list[AnswerInput]
     aspects = {a.name: a for a in Aspect.objects.all()}
     categories = {(c.aspect.name, c.name): c for c in Category.objects.select_related("aspect")}
     counts = {"answers": 0, "changed": 0, "issues": 0}
+    created, changed = [], []
     for row in rows:
         sample = samples[row.household_code]
         for indicator, passed in row.answers.items():
@@ -436,10 +439,10 @@ def answers_record(*, user, assessment: AssessmentRound, rows: list[AnswerInput]
             if answer is not None and answer.passed == passed and answer.note == row.note:
                 continue
             if answer is None:
-                answer = AssessmentAnswer(sample=sample, indicator=indicator)
-                counts["answers"] += 1
+                answer = AssessmentAnswer(sample=sample, indicator=Indicator(indicator))
+                created.append(answer)
             else:
-                counts["changed"] += 1
+                changed.append(answer)
             answer.passed, answer.note, answer.answered_by = passed, row.note[:200], user
             if not passed and answer.issue_id is None:
                 aspect_name, category_name = INDICATOR_CATEGORIES[indicator]
@@ -454,8 +457,12 @@ def answers_record(*, user, assessment: AssessmentRound, rows: list[AnswerInput]
                 )
                 answer.issue = issue
                 counts["issues"] += 1
-            answer.full_clean()
-            answer.save()
+    # A round answers thousands of indicators: written in bulk, with their history rows.
+    history = dict(default_user=user, default_change_reason="模拟国考答卷导入")
+    bulk_create_with_history(created, AssessmentAnswer, batch_size=1000, **history)
+    bulk_update_with_history(changed, AssessmentAnswer, ["passed", "note", "answered_by", "issue"], batch_size=1000,
+                             **history)
+    counts["answers"], counts["changed"] = len(created), len(changed)
     return counts
 
 
