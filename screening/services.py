@@ -40,6 +40,8 @@ from .models import (
     WarningStatus,
 )
 
+BATCH = 1000
+
 # ---------------------------------------------------------------- rules
 
 
@@ -190,47 +192,54 @@ def group_outcome(group: EventGroup) -> str:
 @transaction.atomic
 def department_events_apply(*, user, plan: EventPlan) -> dict[str, int]:
     """Write a checked plan: events created or merged, and a warning for each matched event that meets
-    its rule and has none yet."""
+    its rule and has none yet. The plan is the validation (every field was parsed and checked there), so
+    a list of thousands of persons is written in bulk, with its history rows."""
     if plan.errors:
         raise ValidationError("文件有错误，未写入")
     if not user.has_perm("screening.add_departmentevent"):
         raise PermissionDenied("您的角色无权导入部门预警数据")
     area = user.profile.area_code
     today = timezone.localdate()
-    new_warnings = [g for g in plan.groups if g.member is not None and g.raises and not _has_warning(g.existing)]
-    warn_keys = {g.key for g in new_warnings}
-    states = {}
-    for year in {g.key[2].year for g in new_warnings}:
-        states[year] = selectors.household_states(
-            household_ids=[g.member.household_id for g in new_warnings if g.key[2].year == year], year=year)
-    counts = {"events": 0, "merged": 0, "unmatched": 0, "warnings": 0}
+    history = dict(default_user=user, default_change_reason="部门预警导入")
+    created, merged = [], []
     for group in plan.groups:
         event = group.existing
         if event is None:
             id_number, event_type, event_date = group.key
-            event = DepartmentEvent(id_number=id_number, event_type=event_type, event_date=event_date,
-                                    member=group.member, imported_by=user,
-                                    area_code=group.member.household.village_id if group.member else area)
-            counts["events"] += 1
+            event = group.existing = DepartmentEvent(
+                id_number=id_number, event_type=event_type, event_date=event_date, member=group.member,
+                imported_by=user, area_code=group.member.household.village_id if group.member else area)
+            created.append(event)
         elif group.changed:
-            counts["merged"] += 1
-        if group.changed:
-            event.name, event.amount = group.name, group.amount
-            event.description, event.departments = group.description, group.departments
-            event.full_clean()
-            event.save()
-        if group.member is None:
-            counts["unmatched"] += 1
-        if group.key in warn_keys:
-            warning = ScreeningWarning(
-                event=event, household=group.member.household, event_type=event.event_type,
-                event_date=event.event_date, rule=group.rule[:200],
-                household_state=states[event.event_date.year][group.member.household_id][:300], raised_on=today,
-            )
-            warning.full_clean()
-            warning.save()
-            counts["warnings"] += 1
-    return counts
+            merged.append(event)
+        else:
+            continue
+        event.name, event.amount = group.name, group.amount
+        event.description, event.departments = group.description, group.departments
+    bulk_create_with_history(created, DepartmentEvent, batch_size=BATCH, **history)
+    if any(e.pk is None for e in created):  # backends that do not return the new keys
+        keys = {(i, t, d): pk for pk, i, t, d in DepartmentEvent.objects.filter(
+            id_number__in={e.id_number for e in created}).values_list("pk", "id_number", "event_type", "event_date")}
+        for event in created:
+            event.pk = keys[(event.id_number, event.event_type, event.event_date)]
+    bulk_update_with_history(merged, DepartmentEvent, ["name", "amount", "description", "departments"],
+                             batch_size=BATCH, **history)
+    new = {id(event) for event in created}
+    raising = [g for g in plan.groups if g.member is not None and g.raises and
+               (id(g.existing) in new or not _has_warning(g.existing))]
+    warnings = []
+    for year in {g.key[2].year for g in raising}:
+        of_year = [g for g in raising if g.key[2].year == year]
+        states = selectors.household_states(household_ids={g.member.household_id for g in of_year}, year=year)
+        warnings += [
+            ScreeningWarning(event=g.existing, household_id=g.member.household_id, event_type=g.key[1],
+                             event_date=g.key[2], rule=g.rule[:200], household_state=states[g.member.household_id][:300],
+                             raised_on=today)
+            for g in of_year
+        ]
+    bulk_create_with_history(warnings, ScreeningWarning, batch_size=BATCH, **history)
+    return {"events": len(created), "merged": len(merged),
+            "unmatched": sum(1 for g in plan.groups if g.member is None), "warnings": len(warnings)}
 
 
 # ---------------------------------------------------------------- verifying a warning
