@@ -107,3 +107,14 @@ def test_city_admin_sees_how_many_reported_persons_are_not_in_the_registry(tmp_p
     changelist = client_for(users.city_admin).get("/admin/screening/departmentevent/?member__isempty=1")
     assert "路人" in changelist.content.decode()
     assert "未匹配" not in client_for(users.jia1_officer).get("/screening/").content.decode()
+
+
+def test_leader_sees_the_warning_figures_on_the_monitoring_dashboard_linked_to_their_records(users, client_for,
+                                                                                             registry, warned):
+    html = client_for(users.pinglu_leader).get("/dashboard/monitoring/",
+                                               {"year": 2023, "quarter": 4, "area": "140829"}).content.decode()
+    assert 'data-testid="kpi-screening.warnings">2<' in html
+    assert "/dashboard/records/screening.warnings/?year=2023&amp;quarter=4&amp;area=140829" in html
+    records = client_for(users.pinglu_leader).get("/dashboard/records/screening.warnings/",
+                                                  {"year": 2023, "quarter": 4, "area": "140829"}).content.decode()
+    assert registry.a.code in records and registry.c.code not in records
