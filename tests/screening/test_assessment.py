@@ -182,3 +182,18 @@ def test_results_page_shows_pass_rates_worst_villages_and_the_issues(users, clie
     assert "91.7%" in html  # 住房安全有保障: 11 of 12
     assert target.village.name in html
     assert Issue.objects.get().number in html
+
+
+def test_results_page_needs_a_fixed_number_of_queries(users, client_for, drawn):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(users.city_admin)
+    client.post(f"/reports/assessments/{drawn.pk}/answers/", {"file": _answer_all(_field_sheets(client, drawn))})
+    client.get(f"/screening/assessments/{drawn.pk}/")
+    with CaptureQueriesContext(connection) as queries:
+        client.get(f"/screening/assessments/{drawn.pk}/")
+    # session, user with profile, the user's and the groups' permissions (scope); the round; samples by
+    # county and stratum; its counties; sample total; pass rates by indicator, by county and indicator;
+    # worst villages; the issues' count and the issues
+    assert len(queries) == 13, "\n".join(q["sql"][:120] for q in queries)

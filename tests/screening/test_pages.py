@@ -36,7 +36,8 @@ def test_village_officer_worklist_lists_their_pending_warning_in_a_fixed_number_
     client.get("/screening/")  # warm the session and the content types
     with CaptureQueriesContext(connection) as queries:
         html = client.get("/screening/").content.decode()
-    # session, user, profile, the user's groups' permissions (scope), COUNT for the paginator, the page's rows
+    # session, user with profile, the user's and the groups' permissions (scope), COUNT for the paginator,
+    # the page's rows (household, village, township and event joined); the unmatched count needs none here
     assert len(queries) == 6, [q["sql"] for q in queries]
     assert registry.a.code in html and registry.b.code not in html
     assert 'data-testid="warning-count">共 1 条' in html
