@@ -7,7 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from accounts.admin import ScopedAdminMixin
 
 from . import services
-from .models import AssessmentAnswer, AssessmentRound, DepartmentEvent, SampleHousehold, ScreeningWarning, WarningRule
+from .models import AssessmentAnswer, AssessmentRound, DepartmentEvent, ScreeningWarning, WarningRule
 
 
 class ReadOnlyAdminMixin:

@@ -179,3 +179,6 @@ def round_samples(*, samples: QuerySet) -> QuerySet:
 def answers_of(*, answers: QuerySet) -> QuerySet:
     return answers.select_related("sample__household", "issue")
 
+
+def round_counties(*, assessment) -> list:
+    return list(assessment.counties.order_by("code"))

@@ -23,7 +23,6 @@ from monitoring import services as monitoring_services
 from monitoring.models import Household, IdentificationChannel, Member
 from rectification import services as rectification_services
 from rectification.models import Aspect, Category, IssueSource
-from villages.models import County
 
 from . import selectors
 from .models import (
@@ -473,7 +472,3 @@ def answers_record(*, user, assessment: AssessmentRound, rows: list[AnswerInput]
                              **history)
     counts["answers"], counts["changed"] = len(created), len(changed)
     return counts
-
-
-def counties_of(assessment: AssessmentRound) -> list[County]:
-    return list(assessment.counties.order_by("code"))

@@ -163,7 +163,7 @@ class RoundDetailView(RoleRequiredMixin, TemplateView):
         samples = scope(SampleHousehold.objects.filter(round=assessment), user)
         answers = scope(AssessmentAnswer.objects.filter(sample__round=assessment), user)
         counts = selectors.round_counts(samples=samples)
-        counties = services.counties_of(assessment)
+        counties = selectors.round_counties(assessment=assessment)
         issues = scope(Issue.objects.filter(assessment_answers__sample__round=assessment), user).select_related(
             "village", "category").order_by("number")
         return super().get_context_data(
