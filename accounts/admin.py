@@ -6,7 +6,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
 
 from .models import Profile
-from .roles import role_of
+from .roles import Role, role_of
 from .scoping import ADD, CHANGE, DELETE, VIEW, instance_in_scope, scope
 
 
@@ -96,7 +96,7 @@ class UserAdmin(DjangoUserAdmin):
         return profile.area_name if profile else ""
 
     def has_module_permission(self, request):
-        return role_of(request.user) == "city_admin" and super().has_module_permission(request)
+        return role_of(request.user) == Role.CITY_ADMIN and super().has_module_permission(request)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

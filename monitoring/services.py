@@ -16,9 +16,7 @@ from accounts.scoping import ADD, CHANGE, DELETE, instance_in_scope
 from yuncheng.idcard import normalize_id_number
 
 from .models import (
-    DEVELOPMENT_MEASURES,
     ELIMINATION_MIN_MONTHS,
-    LABOUR_SKILLS_ABLE,
     AssistanceMeasure,
     EliminationStatus,
     Employment,
@@ -346,8 +344,9 @@ def monitoring_reject(*, user, record: MonitoringRecord, reason: str) -> Monitor
 # ---------------------------------------------------------------- risk elimination
 
 
-def household_has_labour(household: Household) -> bool:
-    return (not household.is_no_labour) and household.members.filter(labour_skill__in=LABOUR_SKILLS_ABLE).exists()
+def household_has_labour(household: Household, day: datetime.date) -> bool:
+    """The rule 落实开发式帮扶措施占比 counts by (``Household.objects.with_labour``)."""
+    return Household.objects.filter(pk=household.pk).with_labour(day).exists()
 
 
 def elimination_warnings(*, record: MonitoringRecord, month: datetime.date) -> list[str]:
@@ -368,9 +367,11 @@ def elimination_warnings(*, record: MonitoringRecord, month: datetime.date) -> l
                 f"{income.year} 年人均纯收入（按第 {income.quarter} 季度累计折算全年 {annual:.0f} 元）"
                 f"未高于监测范围 {threshold:.0f} 元"
             )
-    if household_has_labour(record.household) and not record.household.measures.filter(
-        measure_type__in=DEVELOPMENT_MEASURES
-    ).exists():
+    # As of the elimination month's last day, as 落实开发式帮扶措施占比 counts as of its period's last day.
+    month_end = (month + datetime.timedelta(days=31)).replace(day=1) - datetime.timedelta(days=1)
+    if household_has_labour(record.household, month_end) and not AssistanceMeasure.objects.development(
+        month_end
+    ).filter(household=record.household).exists():
         warnings.append("有劳动能力但未落实开发式帮扶措施（产业、就业、金融、公益岗位）")
     return warnings
 
