@@ -372,7 +372,9 @@ def screening_warnings_verified(area, period):
 
 
 def screening_warnings_to_monitoring(area, period):
-    return screening_warnings_verified(area, period).filter(status="identified")
+    from screening.models import WarningStatus
+
+    return screening_warnings_verified(area, period).filter(status=WarningStatus.IDENTIFIED)
 
 
 def screening_warnings_overdue(area, period):

@@ -1,7 +1,8 @@
 import django_filters
 from django import forms
-from django.db.models import Q
 
+from monitoring.models import Household
+from monitoring.selectors import search_households
 from yuncheng.filters import YesNoFilter
 
 from .models import EventType, ScreeningWarning, WarningStatus
@@ -13,7 +14,7 @@ INPUT = {"class": "form-control form-control-sm"}
 class WarningFilterSet(django_filters.FilterSet):
     """The worklist's filters. ``overdue`` reads the ``is_overdue`` annotation of ``selectors.warning_list``."""
 
-    q = django_filters.CharFilter(label="户编号或姓名", method="search", widget=forms.TextInput(attrs=INPUT))
+    q = django_filters.CharFilter(label="户编号、户主或身份证号", method="search", widget=forms.TextInput(attrs=INPUT))
     status = django_filters.ChoiceFilter(label="核实状态", choices=WarningStatus.choices, empty_label="全部",
                                          widget=forms.Select(attrs=SELECT))
     event_type = django_filters.ChoiceFilter(label="事件类型", choices=EventType.choices, empty_label="全部",
@@ -25,9 +26,8 @@ class WarningFilterSet(django_filters.FilterSet):
         fields = ["q", "status", "event_type", "overdue"]
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        return queryset.filter(Q(household__code__startswith=value) | Q(household__head_name__startswith=value)
-                               | Q(event__name__startswith=value))
+        """The household search of the 监测对象 list (户编号 prefix, head's name, an ID number)."""
+        return queryset.filter(household__in=search_households(Household.objects.all(), value).values("pk"))
 
     def filter_overdue(self, queryset, name, value):
         if value is None:

@@ -56,11 +56,11 @@ def seed(ctx):
         verdicts[member.id_number] = selectors.event_verdict(
             event_type=event_type, amount=amount, yearly_income=incomes.get(member.household_id),
             rule=rules.get(event_type))
+    candidates = [make_id_number("140829", datetime.date(1990 + n % 9, 1 + n % 12, 1 + n % 28), 900 + n % 100,
+                                 male=n % 2 == 0) for n in range(ctx.scaled(60))]
     used = {e.id_number for e in events} | set(
-        Member.objects.filter(id_number__startswith="140829199").values_list("id_number", flat=True))
-    for n in range(ctx.scaled(60)):
-        id_number = make_id_number("140829", datetime.date(1990 + n % 9, 1 + n % 12, 1 + n % 28), 900 + n % 100,
-                                   male=n % 2 == 0)
+        Member.objects.filter(id_number__in=candidates).values_list("id_number", flat=True))
+    for n, id_number in enumerate(candidates):
         if id_number in used:
             continue
         used.add(id_number)

@@ -6,12 +6,10 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
-from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
 
 from accounts.roles import AREA_ROLES, Role, role_of
 from accounts.scoping import CHANGE, get_scoped_or_404, instance_in_scope, scope
-from accounts.views import RoleRequiredMixin
+from accounts.views import RoleRequiredMixin, ScopedListView
 from rectification.models import Issue
 
 from . import selectors, services
@@ -40,17 +38,14 @@ def _error_text(exc: Exception) -> str:
     return str(exc) or "无权进行此操作"
 
 
-class WarningListView(RoleRequiredMixin, SingleTableMixin, FilterView):
+class WarningListView(ScopedListView):
     """筛查预警: the warnings of the user's area, oldest first, overdue ones flagged."""
 
     allowed_roles = WARNING_ROLES
     template_name = "screening/warning_list.html"
     filterset_class = WarningFilterSet
     table_class = WarningTable
-    table_pagination = {"per_page": 50}
-
-    def get_paginate_by(self, queryset):
-        return None  # the table paginates; the ListView must not count the rows a second time
+    title = "部门筛查预警"
 
     def get_queryset(self):
         return selectors.warning_list(warnings=selectors.warnings_for(user=self.request.user),
@@ -65,7 +60,7 @@ class WarningListView(RoleRequiredMixin, SingleTableMixin, FilterView):
     def get_context_data(self, **kwargs):
         # Persons the departments reported but the registry does not hold: followed up, not dropped.
         unmatched = scope(DepartmentEvent.objects.filter(member__isnull=True), self.request.user).count()
-        return super().get_context_data(title="部门筛查预警", unmatched=unmatched, **kwargs)
+        return super().get_context_data(unmatched=unmatched, **kwargs)
 
 
 class WarningDetailView(RoleRequiredMixin, TemplateView):
