@@ -361,8 +361,9 @@ def letters(area, period):
 def screening_warnings(area, period):
     from screening.models import ScreeningWarning
 
-    return _area(ScreeningWarning.objects.in_year_to(period.end), "household__village_id", area).select_related(
-        "household__village__county", "event").order_by("household__village_id", "raised_on", "id")
+    warnings = in_area(ScreeningWarning.objects.in_year_to(period.end), "household__village_id", area.code)
+    return warnings.select_related("household__village__county", "event").order_by(
+        "household__village_id", "raised_on", "id")
 
 
 def screening_warnings_verified(area, period):

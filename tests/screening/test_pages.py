@@ -119,3 +119,8 @@ def test_leader_sees_the_warning_figures_on_the_monitoring_dashboard_linked_to_t
     records = client_for(users.pinglu_leader).get("/dashboard/records/screening.warnings/",
                                                   {"year": 2023, "quarter": 4, "area": "140829"}).content.decode()
     assert registry.a.code in records and registry.c.code not in records
+
+
+def test_worklist_search_finds_a_household_by_the_heads_id_number(users, client_for, registry, warned):
+    html = client_for(users.jia_clerk).get("/screening/", {"q": registry.ids.b, "status": ""}).content.decode()
+    assert 'data-testid="warning-count">共 1 条' in html and registry.b.code in html
