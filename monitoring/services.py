@@ -299,7 +299,12 @@ def monitoring_county_approve(*, user, record: MonitoringRecord, comment: str = 
         record.county_reviewer, record.approved_at = user, now
         record.full_clean()
         record.save()
-        Household.objects.filter(pk=record.household_id).update(is_monitored=True)
+        # A save, not an UPDATE: the household's history shows who made it a 监测户 and when.
+        household = Household.objects.select_for_update().get(pk=record.household_id)
+        if not household.is_monitored:
+            household.is_monitored = True
+            household._history_user = user
+            household.save(update_fields=["is_monitored"])
     elif stage == ReviewStage.ELIMINATION and record.elimination_status == EliminationStatus.TOWNSHIP_APPROVED:
         warnings = elimination_warnings(record=record, month=record.elimination_month)
         record.elimination_warnings = warnings
