@@ -35,6 +35,8 @@ SECTIONS = {
     "teams": "驻村帮扶",
     "issues": "问题整改",
     "completeness": "录入进度",
+
+    "screening": "筛查预警",
 }
 
 Parts = dict  # {part name: number or {label: count}}
@@ -248,6 +250,16 @@ _CATALOGUE = [
        records="rectified_issues", records_count=False, additive=False),
     _m("issues.avg_days", "平均整改天数", "天", "issues", "issues", _mean("closed_days", "closed"), kind="number",
        records="rectified_issues", records_count=False, additive=False, definition="发现至销号的平均天数"),
+    # 部门筛查预警 (screening app): warnings whose event lies in the year up to the period end
+    _m("screening.warnings", "部门筛查预警数", "条", "screening", "screening_warnings", _part("warnings"),
+       records="screening_warnings", definition="部门推送事件比对到户并达到预警规则，事件日期在本年度截至期末"),
+    _m("screening.warnings_verified", "已入户核实预警数", "条", "screening", "screening_warnings",
+       _part("warnings_verified"), records="screening_warnings_verified", definition="期末前已核实（排除或纳入监测）"),
+    _m("screening.warnings_to_monitoring", "预警纳入监测识别数", "条", "screening", "screening_warnings",
+       _part("warnings_to_monitoring"), records="screening_warnings_to_monitoring",
+       definition="核实后以“部门筛查预警”方式启动监测识别"),
+    _m("screening.warnings_overdue", "预警核实逾期数", "条", "screening", "screening_warnings",
+       _part("warnings_overdue"), records="screening_warnings_overdue", definition="预警后超过 15 天期末仍未核实"),
 ]
 
 # 录入进度 (data-entry progress): the share of what the period needs that has been entered; each figure

@@ -395,11 +395,45 @@ def issues_without_update(area, period):
     return in_area(Issue.objects.filter(due).exclude(done), "area_code", area.code).select_related(
         "county", "village", "aspect", "category", "responsible_unit").order_by("number")
 
+# ---------------------------------------------------------------- screening
+
+
+def screening_warnings(area, period):
+    from screening.models import ScreeningWarning
+
+    warnings = in_area(ScreeningWarning.objects.in_year_to(period.end), "household__village_id", area.code)
+    return warnings.select_related("household__village__county", "event").order_by(
+        "household__village_id", "raised_on", "id")
+
+
+def screening_warnings_verified(area, period):
+    from screening.models import ScreeningWarning
+
+    return screening_warnings(area, period).filter(ScreeningWarning.objects.verified_q(period.end))
+
+
+def screening_warnings_to_monitoring(area, period):
+    from screening.models import WarningStatus
+
+    return screening_warnings_verified(area, period).filter(status=WarningStatus.IDENTIFIED)
+
+
+def screening_warnings_overdue(area, period):
+    from screening.models import ScreeningWarning
+
+    return screening_warnings(area, period).filter(ScreeningWarning.objects.overdue_q(period.end))
+
 
 ISSUE_COLUMNS = (
     ("number", "问题编号"), ("get_source_display", "问题来源"), ("county.name", "区县"), ("aspect.name", "问题方面"),
     ("category.name", "问题类别"), ("responsible_unit.name", "责任单位"), ("found_date", "发现日期"),
     ("deadline", "整改时限"), ("closed_date", "销号日期"), ("get_status_display", "整改状态"),
+)
+WARNING_COLUMNS = (
+    ("household.code", "户编号"), ("household.head_name", "户主姓名"), ("household.village.county.name", "区县"),
+    ("household.village.name", "行政村"), ("event.name", "预警人员"), ("get_event_type_display", "事件类型"),
+    ("event_date", "事件日期"), ("event.departments", "推送部门"), ("raised_on", "预警日期"),
+    ("get_status_display", "核实状态"), ("verified_on", "核实日期"),
 )
 TEAM_COLUMNS = (
     ("code", "工作队编号"), ("name", "工作队名称"), ("county.name", "区县"), ("get_station_kind_display", "派驻地类别"),
@@ -492,6 +526,13 @@ _LISTS = [
                HOUSEHOLD_COLUMNS),
     RecordList("attendance_missing_teams", "本季度有队员缺填考勤周的工作队", attendance_missing_teams, TEAM_COLUMNS),
     RecordList("issues_without_update", "逾期且期限后无进展更新的问题", issues_without_update, ISSUE_COLUMNS),
+
+    *(RecordList(name, title, build, WARNING_COLUMNS) for name, title, build in (
+        ("screening_warnings", "部门筛查预警", screening_warnings),
+        ("screening_warnings_verified", "已入户核实的预警", screening_warnings_verified),
+        ("screening_warnings_to_monitoring", "纳入监测识别的预警", screening_warnings_to_monitoring),
+        ("screening_warnings_overdue", "核实逾期的预警", screening_warnings_overdue),
+    )),
 ]
 
 RECORD_LISTS: dict[str, RecordList] = {record_list.name: record_list for record_list in _LISTS}

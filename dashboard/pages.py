@@ -42,6 +42,8 @@ SECTIONS = {
             "monitoring.households", "monitoring.persons", "monitoring.households_eliminated",
             "monitoring.persons_eliminated", "monitoring.households_at_risk", "monitoring.measure_coverage_pct",
             "income.below_threshold_households",
+            "screening.warnings", "screening.warnings_verified", "screening.warnings_to_monitoring",
+            "screening.warnings_overdue",
         ),
         charts=("monitoring-by-area", "monitoring-by-category", "monitoring-by-risk", "monitoring-by-channel"),
         table=(

@@ -406,6 +406,22 @@ def completeness(*, area: Area, period: Period, group_len: int | None) -> dict[s
             group_parts[f"{prefix}_missing"] = group_parts.get(f"{prefix}_due", 0) - group_parts.get(f"{prefix}_done", 0)
     return result
 
+# ---------------------------------------------------------------- screening
+
+
+def screening_warnings(*, area: Area, period: Period, group_len: int | None) -> dict[str, dict]:
+    """Warnings whose event lies in the year up to the period end, and their verification as of the end."""
+    from screening.models import ScreeningWarning, WarningStatus
+
+    verified = ScreeningWarning.objects.verified_q(period.end)
+    return _grouped(
+        ScreeningWarning.objects.in_year_to(period.end), "household__village_id", area, group_len,
+        warnings=Count("id"),
+        warnings_verified=Count("id", filter=verified),
+        warnings_to_monitoring=Count("id", filter=verified & Q(status=WarningStatus.IDENTIFIED)),
+        warnings_overdue=Count("id", filter=ScreeningWarning.objects.overdue_q(period.end)),
+    )
+
 
 SOURCES: dict[str, Callable[..., dict[str, dict]]] = {
     "registry": registry,
@@ -426,6 +442,8 @@ SOURCES: dict[str, Callable[..., dict[str, dict]]] = {
     "issues": issues,
     "letters": letters,
     "completeness": completeness,
+
+    "screening_warnings": screening_warnings,
 }
 
 

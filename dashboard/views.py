@@ -314,7 +314,8 @@ class RecordListView(RecordMixin, TemplateView):
 
 def _page_of(metric) -> str:
     return {"monitoring": "monitoring", "income": "income", "employment": "income", "funds": "income",
-            "teams": "teams", "issues": "issues"}.get(metric.section, "home")
+            "teams": "teams", "issues": "issues",
+            "screening": "monitoring"}.get(metric.section, "home")
 
 
 class RecordExportView(RecordMixin, View):

@@ -157,11 +157,14 @@ def issue_register(
     deadline: datetime.date,
     village_id: str | None = None,
     number: str | None = None,
+    household=None,
 ) -> Issue:
-    """登记: a county reviewer (for the county) or the city administrator enters a newly found issue."""
+    """登记: a county reviewer (for the county) or the city administrator enters a newly found issue
+    (optionally of one household of the village, as a mock assessment's failed indicator is)."""
     issue = Issue(
         number=number or issue_next_number(year=found_date.year),
         source=source, aspect=aspect, category=category, county_id=county_id, village_id=village_id,
+        household=household,
         description=description, found_date=found_date, deadline=deadline, status=IssueStatus.PENDING,
     )
     issue.sync_area_code()

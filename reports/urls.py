@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import audit, views
+from . import assessment, audit, views
 
 app_name = "reports"
 
@@ -15,4 +15,7 @@ urlpatterns = [
     path("data/<slug:key>/", views.DataExportView.as_view(), name="data"),
     path("import/", views.ImportView.as_view(), name="import"),
     path("import/jobs/<int:pk>/", views.ImportJobView.as_view(), name="import_job"),
+
+    path("assessments/<int:pk>/fieldsheets/", assessment.FieldSheetsView.as_view(), name="assessment_fieldsheets"),
+    path("assessments/<int:pk>/answers/", assessment.AnswersImportView.as_view(), name="assessment_answers"),
 ]

@@ -11,9 +11,9 @@ from django.contrib import admin
 from accounts.admin import ScopedAdminMixin
 
 ROOT = Path(__file__).resolve().parent.parent
-OUR_APPS = ["villages", "accounts", "monitoring", "assistance", "resident_teams", "rectification", "dashboard", "reports",
-            "submissions"]
-DOMAIN_APPS = ["monitoring", "assistance", "resident_teams", "rectification"]
+OUR_APPS = ["villages", "accounts", "monitoring", "assistance", "resident_teams", "rectification", "screening",
+            "dashboard", "reports", "submissions"]
+DOMAIN_APPS = ["monitoring", "assistance", "resident_teams", "rectification", "screening"]
 # Models that no user reaches through a page, list, export or the admin's scoped views.
 UNSCOPED_OK = {"accounts.Profile"}
 

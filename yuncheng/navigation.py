@@ -31,6 +31,7 @@ MAIN_MENU = (
     MenuItem("驻村帮扶", "resident_teams:my_records"),  # a team member's own (the list is for area roles)
     MenuItem("帮扶资源", "assistance:index", "assistance:"),
     MenuItem("问题整改", "rectification:issue_list", "rectification:"),
+    MenuItem("筛查预警", "screening:warning_list", "screening:"),
     MenuItem("报表", "reports:index", "reports:"),
     MenuItem("省级报送", "submissions:progress", "submissions:"),
     MenuItem("区划", "villages:county_list", "villages:"),

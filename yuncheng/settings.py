@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "assistance",
     "resident_teams",
     "rectification",
+    "screening",
     "dashboard",
     "reports",
     "submissions",

@@ -23,6 +23,7 @@ urlpatterns = [
     path("assistance/", include("assistance.urls")),
     path("teams/", include("resident_teams.urls")),
     path("rectification/", include("rectification.urls")),
+    path("screening/", include("screening.urls")),
     path("reports/", include("reports.urls")),
     path("review/", include("submissions.urls")),
     path("admin/", admin.site.urls),

@@ -1,14 +1,16 @@
-"""The three import workbooks of import-templates.md, by key."""
+"""The import workbooks of import-templates.md (and the departments' 部门预警), by key."""
 
 from .base import BACKGROUND_ROWS, ImportResult, Importer, run_import
 from .households import HouseholdImporter
 from .issues import IssueImporter
 from .teams import TeamImporter
+from .warnings import WarningImporter
 
 IMPORTERS: dict[str, type[Importer]] = {
     HouseholdImporter.key: HouseholdImporter,
     IssueImporter.key: IssueImporter,
     TeamImporter.key: TeamImporter,
+    WarningImporter.key: WarningImporter,
 }
 
 

@@ -6,7 +6,7 @@ from .export_report import command_user
 
 
 class Command(BaseCommand):
-    help = "导入 Excel（住户信息 / 问题整改台账 / 驻村工作队）：全部校验通过才写入，否则列出每个错误"
+    help = "导入 Excel（住户信息 / 问题整改台账 / 驻村工作队 / 部门预警）：全部校验通过才写入，否则列出每个错误"
 
     def add_arguments(self, parser):
         parser.add_argument("file")
@@ -27,7 +27,7 @@ class Command(BaseCommand):
             except FileNotFoundError:
                 raise CommandError(f"文件不存在：{file}") from None
             if importer is None:
-                raise CommandError("无法识别文件内容：缺少「户信息」「问题」或「工作队」工作表（可用 --kind 指定）")
+                raise CommandError("无法识别文件内容：缺少「户信息」「问题」「工作队」或「部门预警」工作表（可用 --kind 指定）")
         result = run_import(importer, file, user, commit=not dry_run)
         if result.errors:
             for error in result.errors:
