@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,6 +12,7 @@ from django.http import HttpResponseRedirect
 from .models import Profile
 from .roles import CITY_CODE, CITY_NAME, Role, role_of
 from .scoping import ADD, CHANGE, DELETE, VIEW, area_filter, instance_in_scope, referable, scope
+from .versioning import version_check
 
 
 class AreaChoiceField(forms.ChoiceField):
@@ -79,6 +81,27 @@ class ScopedAdminMixin:
         readonly = list(super().get_readonly_fields(request, obj))
         return readonly + [f for f in self.workflow_fields if f not in readonly]
 
+    # --- versions (no lost updates) -------------------------------------------------------------
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if _is_versioned(self.model):
+            kwargs.setdefault("form", versioned_form(self.form))
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        if _is_versioned(self.model):
+            kwargs.setdefault("form", versioned_form(self.form))
+        return super().get_formset(request, obj, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if not _is_versioned(self.model) or any(
+            LOADED_VERSION in flatten_fieldsets([fieldset]) for fieldset in fieldsets
+        ):
+            return fieldsets
+        *head, (name, options) = fieldsets
+        return [*head, (name, {**options, "fields": [*options["fields"], LOADED_VERSION]})]
+
     # --- choices -------------------------------------------------------------------------------
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -133,17 +156,30 @@ class ScopedAdminMixin:
             if inline_form.has_changed() and not instance_in_scope(request.user, obj, CHANGE if obj.pk else ADD):
                 raise PermissionDenied("该记录不在您的管辖范围内")
         if inline is None or type(inline).service_save_inline is ScopedAdminMixin.service_save_inline:
+            # Rows of no service of their own: the inline form has validated them (full_clean).
             return super().save_formset(request, form, formset, change)
-        instances = formset.save(commit=False)
-        for obj in formset.deleted_objects:
-            inline.service_delete_inline(request, obj)
-        for obj in instances:
-            inline.service_save_inline(request, obj, form.instance)
-        formset.save_m2m()
+        # The inline writes each row through its service; the admin's change message reads these.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for inline_form in formset.initial_forms:
+            if inline_form in formset.deleted_forms and inline_form.instance.pk is not None:
+                formset.deleted_objects.append(inline_form.instance)
+                inline.service_delete_inline(request, inline_form.instance)
+        for inline_form in formset.forms:
+            if inline_form in formset.deleted_forms or not inline_form.has_changed():
+                continue
+            is_new = inline_form.instance.pk is None
+            setattr(inline_form.instance, formset.fk.name, form.instance)  # the parent may be new
+            obj = inline.service_save_inline(request, inline_form, form.instance)
+            if is_new:
+                formset.new_objects.append(obj)
+            else:
+                formset.changed_objects.append((obj, inline_form.changed_data))
 
-    def service_save_inline(self, request, obj, parent):
-        """Override on an inline to write one of its rows through the app's service."""
-        obj.save()
+    def service_save_inline(self, request, inline_form, parent):
+        """Override on an inline to write one of its rows (``inline_form.instance``, the parent set)
+        through the app's service; answer the saved object."""
+        obj = inline_form.save()
+        return obj
 
     def service_delete_inline(self, request, obj):
         obj.delete()
@@ -179,6 +215,57 @@ class ScopedAdminMixin:
         if request.method == "POST":
             raise PermissionDenied("历史版本只能查看，不能恢复：请在修改页面修改，或通过审核流程办理")
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+LOADED_VERSION = "loaded_version"
+
+
+def model_changes(form) -> dict:
+    """The model fields an admin form changed, with their cleaned values: what a service takes."""
+    names = {f.name for f in form._meta.model._meta.get_fields()}
+    return {name: form.cleaned_data[name] for name in form.changed_data if name in names and name in form.cleaned_data}
+
+
+def loaded_version(form) -> int | None:
+    """The version of the record the form was loaded at (see :func:`versioned_form`)."""
+    return form.cleaned_data.get(LOADED_VERSION)
+
+
+def _is_versioned(model) -> bool:
+    return any(field.name == "version" for field in model._meta.concrete_fields)
+
+
+_versioned_forms: dict[type, type] = {}
+
+
+def versioned_form(form_class):
+    """``form_class`` carrying the version of the record it was loaded at, refused when stale."""
+    if form_class not in _versioned_forms:
+
+        class VersionedForm(form_class):
+            loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                if self.instance.pk is not None:
+                    self.fields[LOADED_VERSION].initial = self.instance.version
+
+            def has_changed(self):
+                # The version itself is no change; a stale but untouched inline row is left alone.
+                return any(name != LOADED_VERSION for name in self.changed_data)
+
+            def clean(self):
+                cleaned = super().clean()
+                if self.instance.pk is not None and self.has_changed():
+                    loaded = cleaned.get(LOADED_VERSION)
+                    if loaded is None:
+                        raise ValidationError("表单缺少版本信息，请重新打开页面后再保存")
+                    version_check(self.instance, loaded)
+                return cleaned
+
+        VersionedForm.__name__ = form_class.__name__
+        _versioned_forms[form_class] = VersionedForm
+    return _versioned_forms[form_class]
 
 
 INTEGRITY_MESSAGE = "保存失败：与已有记录重复或冲突（可能是重复提交），请刷新后核对"
