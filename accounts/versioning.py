@@ -19,16 +19,20 @@ def _changes_since(obj: Model, loaded_version: int) -> tuple[list[str], list[str
     history = getattr(type(obj), "history", None)
     if history is None:
         return [], []
-    records = list(history.filter(**{type(obj)._meta.pk.attname: obj.pk}, version__gte=loaded_version)
-                   .select_related("history_user").order_by("history_date", "history_id"))
+    rows = history.filter(**{type(obj)._meta.pk.attname: obj.pk}).select_related("history_user")
+    # What the form showed: the last saved state at or before its version (a derived update such as a
+    # household's size counts the version up without a history row of its own).
+    base = rows.filter(version__lte=loaded_version).order_by("-history_date", "-history_id").first()
+    later = list(rows.filter(version__gt=loaded_version).order_by("history_date", "history_id"))
     fields, people = [], []
-    for older, newer in zip(records, records[1:]):
-        if newer.version <= loaded_version:
+    for older, newer in zip([base, *later], later):
+        if older is None:
             continue
         for change in newer.diff_against(older, excluded_fields=["version", "updated_at"]).changes:
             label = str(type(obj)._meta.get_field(change.field).verbose_name)
             if label not in fields:
                 fields.append(label)
+    for newer in later:
         user = newer.history_user
         who = (user.get_full_name() or user.get_username()) if user else "系统"
         stamp = timezone.localtime(newer.history_date).strftime("%Y-%m-%d %H:%M")

@@ -285,9 +285,11 @@ def _last_submitter_id(record: MonitoringRecord, stage: str) -> int | None:
 
 
 def _require_other_person(user, previous_user_id: int | None, step: str) -> None:
-    """Separation of duties: the person whose step is under review does not approve it."""
+    """Separation of duties: the person whose step is under review does not approve it. (A refusal of
+    the step, not of the role: the page shows it as a message like any other workflow refusal.)"""
     if previous_user_id is not None and previous_user_id == user.pk:
-        raise PermissionDenied(f"不能审核本人{step}的记录：同一人不能连续办理两个环节，须由其他人员审核")
+        raise ValidationError(f"不能审核本人{step}的记录：同一人不能连续办理两个环节，须由其他人员审核",
+                              code="separation_of_duties")
 
 
 def _check_notice(start, end, field_prefix=""):
