@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 from django.http import HttpResponseRedirect
 
+from .middleware import INTEGRITY_MESSAGE
 from .models import Profile
 from .roles import CITY_CODE, CITY_NAME, Role, role_of
 from .scoping import ADD, CHANGE, DELETE, VIEW, area_filter, instance_in_scope, referable, scope
@@ -268,7 +269,6 @@ def versioned_form(form_class):
     return _versioned_forms[form_class]
 
 
-INTEGRITY_MESSAGE = "保存失败：与已有记录重复或冲突（可能是重复提交），请刷新后核对"
 
 
 def error_text(exc) -> str:

@@ -156,7 +156,9 @@ def attendance_record(
     week = _attendance_week(member, monday) or AttendanceWeek(member=member, week_start=monday)
     for name, value in values.items():
         setattr(week, name, value)
-    week.full_clean(validate_unique=False)
+    # One week per member is this function's update-or-insert (and the database's constraint), not a
+    # validation error: a second request for the same week writes its values into the first's row.
+    week.full_clean(exclude=["member"], validate_unique=False)
     try:
         with transaction.atomic():
             week.save()

@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # A database refusal of a write becomes a Chinese message, never a 500 (issue #10).
+    "accounts.middleware.IntegrityErrorMiddleware",
 ]
 
 ROOT_URLCONF = "yuncheng.urls"
