@@ -176,6 +176,16 @@ class ScopedAdminMixin:
             else:
                 formset.changed_objects.append((obj, inline_form.changed_data))
 
+    def delete_model(self, request, obj):
+        if not instance_in_scope(request.user, obj, DELETE):
+            raise PermissionDenied("该记录不在您的管辖范围内")
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        # Record by record, so that an admin's delete_model (its service) is the one way to delete.
+        for obj in queryset:
+            self.delete_model(request, obj)
+
     def service_save_inline(self, request, inline_form, parent):
         """Override on an inline to write one of its rows (``inline_form.instance``, the parent set)
         through the app's service; answer the saved object."""

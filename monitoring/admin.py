@@ -6,12 +6,12 @@ filters that test with ``EXISTS`` instead of joining (no DISTINCT), and a search
 """
 
 from django import forms
-from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.admin import ScopedAdminMixin, loaded_version, model_changes
+from accounts.admin import ScopedAdminMixin, error_text, loaded_version, model_changes
 from accounts.roles import may_see_full_id, role_of
 from accounts.scoping import scope
 from villages.models import County, Township, Village
@@ -411,12 +411,6 @@ class MemberAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     def delete_model(self, request, obj):
         services.member_remove(user=request.user, member=obj)
 
-    def delete_queryset(self, request, queryset):
-        households = list(Household.objects.filter(pk__in=queryset.values("household_id")))
-        super().delete_queryset(request, queryset)
-        for household in households:
-            services.household_refresh(household=household)
-
 
 @admin.register(IncomeRecord)
 class IncomeRecordAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
@@ -509,6 +503,23 @@ class MonitoringRecordAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         return readonly + ["household"] if obj is not None else readonly  # a record stays with its household
+
+    actions = ["approve_selected"]
+
+    @admin.action(description="审核通过所选记录（乡镇审核或县级审定，逐条按流程办理）")
+    def approve_selected(self, request, queryset):
+        # A transition is the workflow's service, record by record: scope, role, status and
+        # separation of duties are checked as on the worklist.
+        done = 0
+        for record in queryset:
+            try:
+                services.monitoring_approve_next(user=request.user, record=record)
+            except (ValidationError, PermissionDenied) as exc:
+                self.message_user(request, f"{record.household.code}：{error_text(exc)}", messages.ERROR)
+            else:
+                done += 1
+        if done:
+            self.message_user(request, f"已审核通过 {done} 条记录", messages.SUCCESS)
 
     def service_save(self, request, obj, form, change):
         saved = _record_save(request, form, obj.household)

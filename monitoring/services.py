@@ -391,6 +391,15 @@ def monitoring_county_approve(*, user, record: MonitoringRecord, comment: str = 
     return record
 
 
+def monitoring_approve_next(*, user, record: MonitoringRecord, comment: str = "",
+                            confirm_warnings: bool = False) -> MonitoringRecord:
+    """Approve whichever review the record waits for: 乡镇审核 of a submitted step, else 县级审定."""
+    waiting = record.status if pending_stage(record) == ReviewStage.IDENTIFICATION else record.elimination_status
+    if waiting == ReviewStatus.SUBMITTED:
+        return monitoring_township_review(user=user, record=record, comment=comment)
+    return monitoring_county_approve(user=user, record=record, comment=comment, confirm_warnings=confirm_warnings)
+
+
 @transaction.atomic
 def monitoring_reject(*, user, record: MonitoringRecord, reason: str) -> MonitoringRecord:
     """退回: the step waiting for review goes back to its author with the reason."""

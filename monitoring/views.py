@@ -160,12 +160,8 @@ class RecordApproveView(RecordActionView):
     done = "审核通过"
 
     def act(self, record, data):
-        waiting = record.status if services.pending_stage(record) == "identification" else record.elimination_status
-        if waiting == "submitted":
-            services.monitoring_township_review(user=self.request.user, record=record, comment=data.get("comment", ""))
-        else:
-            services.monitoring_county_approve(user=self.request.user, record=record, comment=data.get("comment", ""),
-                                               confirm_warnings=data.get("confirm_warnings") == "1")
+        services.monitoring_approve_next(user=self.request.user, record=record, comment=data.get("comment", ""),
+                                         confirm_warnings=data.get("confirm_warnings") == "1")
 
 
 class RecordRejectView(RecordActionView):

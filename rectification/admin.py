@@ -4,10 +4,11 @@ workflow (services.py, the issue page), so the admin shows them read-only."""
 from contextvars import ContextVar
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.admin import ScopedAdminMixin, loaded_version, model_changes
+from accounts.admin import ScopedAdminMixin, error_text, loaded_version, model_changes
 from accounts.roles import Role, role_of
 from accounts.scoping import scope
 
@@ -161,6 +162,21 @@ class IssueAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
             return super().changeform_view(request, object_id, form_url, extra_context)
         finally:
             _viewer.reset(token)
+
+    actions = ["verify_selected"]
+
+    @admin.action(description="核验销号所选问题（逐条按流程办理）")
+    def verify_selected(self, request, queryset):
+        done = 0
+        for issue in queryset:
+            try:
+                services.issue_verify(issue=issue, user=request.user)
+            except (ValidationError, PermissionDenied) as exc:
+                self.message_user(request, f"{issue.number}：{error_text(exc)}", messages.ERROR)
+            else:
+                done += 1
+        if done:
+            self.message_user(request, f"已核验销号 {done} 个问题", messages.SUCCESS)
 
     def service_save(self, request, obj, form, change):
         """The issue's services: 登记 for a new issue, 交办 for a new unit, the unit's measures, the

@@ -90,6 +90,24 @@ def test_nobody_approves_at_the_county_a_step_they_reviewed_at_the_township(user
     assert MonitoringRecord.objects.get(pk=draft.pk).status == ReviewStatus.APPROVED
 
 
+def test_admin_approval_action_goes_through_the_workflow_and_refuses_the_submitter(users, client_for, draft):
+    services.monitoring_submit(user=users.jia_clerk, record=draft)
+    url = reverse("admin:monitoring_monitoringrecord_changelist")
+    action = {"action": "approve_selected", "_selected_action": [str(draft.pk)]}
+    response = client_for(users.jia_clerk).post(url, action, follow=True)
+    assert [str(m) for m in response.context["messages"]] == [
+        f"{draft.household.code}：不能审核本人提交的记录：同一人不能连续办理两个环节，须由其他人员审核"]
+    assert MonitoringRecord.objects.get(pk=draft.pk).status == ReviewStatus.SUBMITTED
+    from accounts.roles import Role
+    from accounts.services import user_create
+
+    colleague = user_create(username="jia_clerk2", password="pw", role=Role.TOWNSHIP_CLERK, area_code="140829100")
+    client_for(colleague).post(url, action)
+    record = MonitoringRecord.objects.get(pk=draft.pk)
+    assert (record.status, record.township_reviewer) == (ReviewStatus.TOWNSHIP_APPROVED, colleague)
+    assert record.events.filter(action="township_approve", user=colleague).count() == 1
+
+
 # ---------------------------------------------------------------- no lost updates
 
 
