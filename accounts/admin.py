@@ -217,6 +217,20 @@ class ScopedAdminMixin:
             messages.error(request, INTEGRITY_MESSAGE)
             return HttpResponseRedirect(request.get_full_path())
 
+    def transition_each(self, request, queryset, *, step, name, done: str) -> None:
+        """An admin action of the workflow: ``step(obj)`` (a service call) record by record, each
+        refusal a message naming the record (``name(obj)``), the others done."""
+        count = 0
+        for obj in queryset:
+            try:
+                step(obj)
+            except (ValidationError, PermissionDenied) as exc:
+                self.message_user(request, f"{name(obj)}：{error_text(exc)}", messages.ERROR)
+            else:
+                count += 1
+        if count:
+            self.message_user(request, done.format(count=count), messages.SUCCESS)
+
     # --- history -------------------------------------------------------------------------------
 
     def revert_disabled(self, request, obj=None):

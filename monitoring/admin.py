@@ -6,12 +6,12 @@ filters that test with ``EXISTS`` instead of joining (no DISTINCT), and a search
 """
 
 from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.admin import ScopedAdminMixin, error_text, loaded_version, model_changes
+from accounts.admin import ScopedAdminMixin, loaded_version, model_changes
 from accounts.roles import may_see_full_id, role_of
 from accounts.scoping import scope
 from villages.models import County, Township, Village
@@ -508,18 +508,10 @@ class MonitoringRecordAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
     @admin.action(description="审核通过所选记录（乡镇审核或县级审定，逐条按流程办理）")
     def approve_selected(self, request, queryset):
-        # A transition is the workflow's service, record by record: scope, role, status and
-        # separation of duties are checked as on the worklist.
-        done = 0
-        for record in queryset:
-            try:
-                services.monitoring_approve_next(user=request.user, record=record)
-            except (ValidationError, PermissionDenied) as exc:
-                self.message_user(request, f"{record.household.code}：{error_text(exc)}", messages.ERROR)
-            else:
-                done += 1
-        if done:
-            self.message_user(request, f"已审核通过 {done} 条记录", messages.SUCCESS)
+        # Scope, role, status and separation of duties are checked by the service, as on the worklist.
+        self.transition_each(request, queryset.select_related("household"),
+                             step=lambda record: services.monitoring_approve_next(user=request.user, record=record),
+                             name=lambda record: record.household.code, done="已审核通过 {count} 条记录")
 
     def service_save(self, request, obj, form, change):
         saved = _record_save(request, form, obj.household)

@@ -4,11 +4,10 @@ workflow (services.py, the issue page), so the admin shows them read-only."""
 from contextvars import ContextVar
 
 from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.admin import ScopedAdminMixin, error_text, loaded_version, model_changes
+from accounts.admin import ScopedAdminMixin, loaded_version, model_changes
 from accounts.roles import Role, role_of
 from accounts.scoping import scope
 
@@ -167,16 +166,8 @@ class IssueAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
     @admin.action(description="核验销号所选问题（逐条按流程办理）")
     def verify_selected(self, request, queryset):
-        done = 0
-        for issue in queryset:
-            try:
-                services.issue_verify(issue=issue, user=request.user)
-            except (ValidationError, PermissionDenied) as exc:
-                self.message_user(request, f"{issue.number}：{error_text(exc)}", messages.ERROR)
-            else:
-                done += 1
-        if done:
-            self.message_user(request, f"已核验销号 {done} 个问题", messages.SUCCESS)
+        self.transition_each(request, queryset, step=lambda issue: services.issue_verify(issue=issue, user=request.user),
+                             name=lambda issue: issue.number, done="已核验销号 {count} 个问题")
 
     def service_save(self, request, obj, form, change):
         """The issue's services: 登记 for a new issue, 交办 for a new unit, the unit's measures, the
