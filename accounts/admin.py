@@ -347,7 +347,7 @@ class UserAdmin(DjangoUserAdmin):
         return profile.area_name if profile else ""
 
     def has_module_permission(self, request):
-        return role_of(request.user) == "city_admin" and super().has_module_permission(request)
+        return role_of(request.user) == Role.CITY_ADMIN and super().has_module_permission(request)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

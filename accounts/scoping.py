@@ -27,21 +27,15 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
-from .roles import AREA_ROLES, CITY_CODE, Role, role_of
+from villages.models import CITY_CODE, area_prefix
+
+from .roles import AREA_ROLES, Role, role_of
 
 VIEW = "view"
 ADD = "add"
 CHANGE = "change"
 DELETE = "delete"
 ACTIONS = (VIEW, ADD, CHANGE, DELETE)
-
-
-def area_prefix(code: str) -> str:
-    """The prefix that every code inside the area starts with (the city 140800 → "1408")."""
-    code = (code or "").strip()
-    if len(code) == 6 and code.endswith("00"):
-        return code[:4]
-    return code
 
 
 def area_filter(path: str, code: str) -> dict[str, str]:
@@ -53,6 +47,15 @@ def area_filter(path: str, code: str) -> dict[str, str]:
     prefix = area_prefix(code)
     upper = str(int(prefix) + 1).zfill(len(prefix))
     return {f"{path}__gte": prefix, f"{path}__lt": upper}
+
+
+def in_area(queryset: QuerySet, path: str, code: str | None) -> QuerySet:
+    """``queryset`` narrowed to the records whose code at ``path`` lies inside the area ``code``. No code,
+    or the city's, leaves it as it is: every record of the platform lies in the city, and a range that
+    holds every row only misleads the planner."""
+    if not code or area_prefix(code) == area_prefix(CITY_CODE):
+        return queryset
+    return queryset.filter(**area_filter(path, code))
 
 
 def code_in_area(code: str | None, area_code: str) -> bool:

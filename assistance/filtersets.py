@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 
 from villages.models import County, VillageCollectiveEconomy
-from yuncheng.filters import YesNoFilter
+from yuncheng.filters import YesNoFilter, name_or_code_q
 
 from .models import (
     AssistanceProject,
@@ -93,4 +93,4 @@ class CollectiveEconomyFilterSet(django_filters.FilterSet):
         fields = ["q", "county", "year", "income_min"]
 
     def search(self, queryset, name, value):
-        return queryset.filter(Q(village__name__contains=value) | Q(village__code__startswith=value))
+        return queryset.filter(name_or_code_q(value, name="village__name", code="village__code"))

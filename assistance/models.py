@@ -9,7 +9,14 @@
 Persons employed link to the registry (``monitoring.Member``) where they are in it, so that "of whom
 脱贫劳动力" is counted from the registry, never typed. Every model names its area code (AREA_LOOKUP).
 The village collective economy lives in ``villages`` (VillageCollectiveEconomy).
+
+The rules the figures count by are QuerySet methods here, called by the metrics catalogue's sources and
+its drill-down records alike: a workshop operating in a period, a person employed in it, a person of the
+registry (脱贫户 / 监测户), a PV station connected, a project that counts, consumption sales up to a quarter.
 """
+
+import datetime
+from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -22,8 +29,63 @@ from yuncheng.idcard import validate_id_number
 _YEAR_RANGE = Q(year__gte=2000, year__lte=2100)
 
 
+UNIT_PROJECT_MIN = Decimal("10000")  # 万元以上帮扶项目
+
+
 def _id_number_validator(value):
     validate_id_number(value)
+
+
+def registry_member_q(prefix: str = "member__") -> Q:
+    """A person linked to a member of a 脱贫户 or 监测户 (a 一般农户's member does not count)."""
+    return Q(**{f"{prefix}household__is_poverty_alleviated": True}) | Q(**{f"{prefix}household__is_monitored": True})
+
+
+class WorkshopQuerySet(models.QuerySet):
+    def operating_between(self, start: datetime.date, end: datetime.date):
+        """Workshops that ran at some time between start and end (a closed one without a date: not running)."""
+        return self.filter(
+            Q(operating_since__isnull=True) | Q(operating_since__lte=end),
+            Q(operating_until__gte=start) | Q(operating_until__isnull=True, is_operating=True),
+        )
+
+
+class WorkshopEmployeeQuerySet(models.QuerySet):
+    def employed_between(self, start: datetime.date, end: datetime.date):
+        """Persons employed at some time between start and end, by a workshop operating then."""
+        return self.filter(
+            Q(hired_on__isnull=True) | Q(hired_on__lte=end),
+            Q(left_on__isnull=True) | Q(left_on__gte=start),
+            workshop__in=Workshop.objects.operating_between(start, end),
+        )
+
+    def of_registry(self):
+        return self.filter(registry_member_q())
+
+
+class PVStationQuerySet(models.QuerySet):
+    def connected_by(self, day: datetime.date):
+        return self.filter(Q(connected_on__isnull=True) | Q(connected_on__lte=day))
+
+
+class PVEmployeeQuerySet(models.QuerySet):
+    def beneficiaries(self, year: int):
+        """Posts of the year held by a person of a 脱贫户 or 监测户."""
+        return self.filter(registry_member_q(), year=year, member__isnull=False)
+
+
+class AssistanceProjectQuerySet(models.QuerySet):
+    def of_year(self, year: int):
+        """The year's projects that count (a cancelled project does not)."""
+        return self.filter(year=year).exclude(status=ProjectStatus.CANCELLED)
+
+
+class ConsumptionSaleQuerySet(models.QuerySet):
+    def up_to(self, year: int, quarter: int):
+        """Sales of the year up to the quarter's end (序时); a whole-year record counts in every quarter."""
+        return self.filter(year=year).filter(
+            Q(quarter__isnull=True, month__isnull=True) | Q(quarter__lte=quarter) | Q(month__lte=3 * quarter)
+        )
 
 
 class Workshop(models.Model):
@@ -44,6 +106,8 @@ class Workshop(models.Model):
     operating_since = models.DateField("投产日期", null=True, blank=True)
     operating_until = models.DateField("停产日期", null=True, blank=True)
     history = HistoricalRecords()
+
+    objects = WorkshopQuerySet.as_manager()
 
     class Meta:
         verbose_name = "帮扶车间"
@@ -84,6 +148,8 @@ class WorkshopEmployee(models.Model):
     hired_on = models.DateField("入职日期", null=True, blank=True)
     left_on = models.DateField("离职日期", null=True, blank=True)
 
+    objects = WorkshopEmployeeQuerySet.as_manager()
+
     class Meta:
         verbose_name = "帮扶车间务工人员"
         verbose_name_plural = "帮扶车间务工人员"
@@ -120,6 +186,8 @@ class PVStation(models.Model):
     capacity_kw = models.DecimalField("装机容量(千瓦)", max_digits=10, decimal_places=2)
     connected_on = models.DateField("并网日期", null=True, blank=True)
     history = HistoricalRecords()
+
+    objects = PVStationQuerySet.as_manager()
 
     class Meta:
         verbose_name = "村级光伏电站"
@@ -188,6 +256,8 @@ class PVEmployee(models.Model):
     )
     post = models.CharField("岗位", max_length=50, blank=True, help_text="如 保洁员、护林员、光伏运维")
 
+    objects = PVEmployeeQuerySet.as_manager()
+
     class Meta:
         verbose_name = "光伏岗位人员"
         verbose_name_plural = "光伏岗位人员"
@@ -241,6 +311,8 @@ class AssistanceProject(models.Model):
     unit_name = models.CharField("帮扶单位", max_length=100, blank=True)
     status = models.CharField("状态", max_length=10, choices=ProjectStatus.choices, default=ProjectStatus.ONGOING)
     history = HistoricalRecords()
+
+    objects = AssistanceProjectQuerySet.as_manager()
 
     class Meta:
         verbose_name = "帮扶项目"
@@ -334,6 +406,8 @@ class ConsumptionSale(models.Model):
     amount = models.DecimalField("销售额(元)", max_digits=14, decimal_places=2)
     beneficiaries = models.PositiveIntegerField("带动脱贫人口受益数(人)", default=0)
     history = HistoricalRecords()
+
+    objects = ConsumptionSaleQuerySet.as_manager()
 
     class Meta:
         verbose_name = "消费帮扶销售"

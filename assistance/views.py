@@ -3,9 +3,8 @@ import datetime
 from django.views.generic import TemplateView
 
 from accounts.scoping import scope
-from accounts.views import RoleRequiredMixin
+from accounts.views import RoleRequiredMixin, ScopedListView
 from villages.models import VillageCollectiveEconomy
-from villages.views import ScopedListView
 
 from . import selectors
 from .filtersets import (

@@ -36,7 +36,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from dashboard.pages import HOME  # noqa: E402
 from dashboard.periods import Period  # noqa: E402
-from dashboard.summaries import refresh_summaries, summaries_ensure, summaries_invalidate  # noqa: E402
+from dashboard.village_summaries import refresh_summaries, summaries_ensure, summaries_invalidate  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", "30"))
 YEAR, QUARTER = 2023, 3

@@ -103,7 +103,7 @@ def make_workbook(path: Path, members: int):
 def cleanup():
     from django.db import transaction
 
-    from dashboard.summaries import summaries_invalidate
+    from dashboard.village_summaries import summaries_invalidate
     from monitoring.models import Household
 
     with transaction.atomic():

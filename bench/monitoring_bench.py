@@ -32,6 +32,7 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
+from accounts.scoping import in_area  # noqa: E402
 from monitoring.models import Household, Member  # noqa: E402
 from monitoring.selectors import search_households  # noqa: E402
 
@@ -80,7 +81,7 @@ def main():
     admin = client_for("city_admin")
     reviewer = client_for("pinglu_reviewer")
     clerk = client_for("pinglu_clerk")
-    some = Household.objects.filter(village__code__startswith="140829", is_monitored=True).order_by("code").first()
+    some = in_area(Household.objects.filter(is_monitored=True), "village__code", "140829").order_by("code").first()
     member = some.members.first()
 
     # The machine's state: a page with no monitoring data at all (13 rows), for comparing runs.

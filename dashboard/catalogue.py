@@ -3,7 +3,7 @@
 Each :class:`Metric` names its key (stable: the JSON API, the Excel summaries and the tests use it), its
 Chinese label and unit, the *source* that computes the parts it is made of (``dashboard.sources``: a few
 database aggregates, grouped by area when a comparison table needs one row per child area), how the
-figure is made from those parts, and the *record list* behind it (``dashboard.records``: the drill-down,
+figure is made from those parts, and the *record list* behind it (``dashboard.drilldown``: the drill-down,
 点数字看明细). The dashboard cards, the charts, the JSON API and the Excel summaries all call
 :func:`metric_values`, :func:`metric_values_by_child` and :func:`metric_records`; nothing else computes
 a figure.
@@ -14,15 +14,16 @@ city's are computed the same way and the parts of the child rows add up to the p
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
 from accounts.scoping import scope, user_covers_area
 from villages.selectors import CITY, Area, area_children
+from yuncheng.numbers import percent, round_half_up
 
-from . import records as record_lists
+from . import drilldown
 from . import sources
 from .periods import Period
 
@@ -44,25 +45,19 @@ def _part(name: str) -> Callable[[Parts], Value]:
 
 
 def _money(name: str) -> Callable[[Parts], Value]:
-    return lambda parts: Decimal(parts.get(name) or 0).quantize(Decimal("0.01"))
+    return lambda parts: round_half_up(parts.get(name) or 0)
 
 
 def _breakdown(name: str) -> Callable[[Parts], Value]:
     return lambda parts: dict(parts.get(name) or {})
 
 
-def _round(value: Decimal, places: str = "0.01") -> Decimal:
-    return value.quantize(Decimal(places), rounding=ROUND_HALF_UP)
-
-
 def _pct(numerator: str, denominator: str) -> Callable[[Parts], Value]:
     """numerator / denominator × 100, two decimals; 0 when there is no denominator."""
 
     def compute(parts):
-        den = Decimal(parts.get(denominator) or 0)
-        if not den:
-            return Decimal("0.00")
-        return _round(Decimal(parts.get(numerator) or 0) * 100 / den)
+        rate = percent(parts.get(numerator) or 0, parts.get(denominator) or 0)
+        return Decimal("0.00") if rate is None else rate
 
     return compute
 
@@ -72,7 +67,7 @@ def _mean(total: str, count: str) -> Callable[[Parts], Value]:
         den = Decimal(parts.get(count) or 0)
         if not den:
             return Decimal("0.00")
-        return _round(Decimal(parts.get(total) or 0) / den)
+        return round_half_up(Decimal(parts.get(total) or 0) / den)
 
     return compute
 
@@ -88,7 +83,7 @@ def _growth(total: str, persons: str) -> Callable[[Parts], Value]:
         then = Decimal(parts.get(f"prev_{total}") or 0) / persons_then
         if not then:
             return Decimal("0.00")
-        return _round((now / then - 1) * 100)
+        return round_half_up((now / then - 1) * 100)
 
     return compute
 
@@ -109,7 +104,7 @@ class Metric:
     source: str | tuple
     compute: Callable[[Parts], Value] = field(repr=False, compare=False)
     kind: str = "count"  # count | money | pct | number | breakdown
-    records: str | None = None  # the record list (dashboard.records.RECORD_LISTS) behind the figure
+    records: str | None = None  # the record list (dashboard.drilldown.RECORD_LISTS) behind the figure
     # Whether the records' count *is* the figure (a count); money and ratios link to their records too.
     records_count: bool = True
     additive: bool = True  # the children's figures add up to the parent's
@@ -328,5 +323,5 @@ def metric_records(*, user, key: str, area: Area | None, year: int, quarter: int
     metric = _metrics([key])[0]
     if metric.records is None:
         raise LookupError(f"指标“{metric.label}”没有明细记录")
-    queryset = record_lists.RECORD_LISTS[metric.records].queryset(area=area, period=Period(year, quarter))
+    queryset = drilldown.RECORD_LISTS[metric.records].queryset(area=area, period=Period(year, quarter))
     return scope(queryset, user)

@@ -7,8 +7,8 @@ from decimal import Decimal
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
-
-MAX_ROWS = 20_000  # larger lists go through the 报表 page's background export
+from yuncheng.spreadsheet import REQUEST_MAX_ROWS as MAX_ROWS
+from yuncheng.spreadsheet import formula_safe
 
 
 class TooManyRows(Exception):
@@ -26,16 +26,12 @@ def _resolve(obj, accessor: str):
     return value
 
 
-def _cell_value(value):
+def _cell_value(sheet, value):
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, (int, float, Decimal, datetime.date)):
         return value
-    text = str(value)
-    # Never a formula: text that would start one is written as text.
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
+    return formula_safe(sheet, str(value))
 
 
 def records_workbook(*, record_list, queryset, title: str) -> bytes:
@@ -55,7 +51,7 @@ def records_workbook(*, record_list, queryset, title: str) -> bytes:
         headers.append(cell)
     sheet.append(headers)
     for obj in queryset.iterator(chunk_size=2000):
-        sheet.append([_cell_value(_resolve(obj, accessor)) for accessor, _ in record_list.columns])
+        sheet.append([_cell_value(sheet, _resolve(obj, accessor)) for accessor, _ in record_list.columns])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -7,7 +7,7 @@ labour-skill index when one village is recomputed (seconds instead of millisecon
 from django.db import connection
 
 from .periods import period_default
-from .summaries import refresh_summaries
+from .village_summaries import refresh_summaries
 
 
 def seed(ctx):

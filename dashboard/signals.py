@@ -1,8 +1,8 @@
-"""Forget the summaries a write makes stale (the next read recomputes them; see dashboard.summaries).
+"""Forget the summaries a write makes stale (the next read recomputes them; see dashboard.village_summaries).
 
 Domain apps never import the dashboard; the dashboard listens to their models instead. Bulk writes
 (``bulk_create``, ``update``) send no signals: the seed and the importers call
-``dashboard.summaries.summaries_invalidate`` / ``refresh_summaries`` after them."""
+``dashboard.village_summaries.summaries_invalidate`` / ``refresh_summaries`` after them."""
 
 from django.db.models.signals import post_delete, post_save, pre_save
 

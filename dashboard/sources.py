@@ -6,7 +6,7 @@ city-wide standard) is given under ``"*"``.
 Each source is a fixed, small number of grouped aggregates: the area is a prefix filter on an indexed
 code column and the grouping a ``Substr`` of it, so the number of queries does not grow with the number
 of counties or records. The registry's figures (households, persons, income, employment) come from the
-per-village summaries (``dashboard.summaries``); the other tables are small enough to aggregate directly.
+per-village summaries (``dashboard.village_summaries``); the other tables are small enough to aggregate directly.
 """
 
 from collections import defaultdict
@@ -16,25 +16,19 @@ from decimal import Decimal
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Substr
 
-from accounts.scoping import area_filter
+from accounts.scoping import code_in_area, in_area
 from villages.models import Village
 from villages.selectors import LEVEL_CITY, Area
 
 from .periods import Period
-from .summaries import summaries_ensure, summary_totals
+from .village_summaries import summaries_ensure, summary_totals
 
 ALL_GROUPS = "*"
 
 
-def _in_area(queryset, field: str, area: Area):
-    if area.level == LEVEL_CITY:
-        return queryset  # every code of the city's records starts with 1408
-    return queryset.filter(**area_filter(field, area.code))
-
-
 def _grouped(queryset, field: str, area: Area, group_len: int | None, **aggregates) -> dict[str, dict]:
     """Aggregate ``queryset`` inside the area, as a whole or per child area (by the code's prefix)."""
-    queryset = _in_area(queryset, field, area)
+    queryset = in_area(queryset, field, area.code)
     if group_len is None:
         row = queryset.aggregate(**aggregates)
         return {"": {key: value or 0 for key, value in row.items()}}
@@ -73,7 +67,7 @@ def _breakdown(*, area: Area, period: Period, group_len: int | None, part: str, 
     """Monitored households (county-approved as of the period end) counted once per value of
     ``value_field`` among their records; every label present, zeros included, in enumeration order."""
     field = "household__village__code"
-    queryset = _in_area(queryset, field, area)
+    queryset = in_area(queryset, field, area.code)
     group_fields = [value_field]
     if group_len:
         queryset = queryset.annotate(_group=Substr(F(field), 1, group_len))
@@ -121,30 +115,27 @@ def employment_targets(*, area: Area, period: Period, group_len: int | None) -> 
     """The migrant-work target of the area for the year: its own, else the sum of its children's."""
     from monitoring.models import EmploymentTarget
 
-    rows = list(
-        EmploymentTarget.objects.filter(year=period.year)
-        .filter(Q(area_code=area.code) | Q(area_code__startswith=area.prefix))
-        .values_list("area_code", "migrant_target")
-    )
+    rows = list(in_area(EmploymentTarget.objects.filter(year=period.year), "area_code", area.code)
+                .values_list("area_code", "migrant_target"))
 
-    def target_of(code: str, prefix: str, child_len: int | None) -> int:
+    def target_of(code: str, child_len: int | None) -> int:
         own = [target for c, target in rows if c == code]
         if own:
             return own[0]
-        return sum(target for c, target in rows if child_len and len(c) == child_len and c.startswith(prefix))
+        return sum(target for c, target in rows if child_len and len(c) == child_len and code_in_area(c, code))
 
     child_len = {6: 9, 9: 12}.get(len(area.code)) if area.level != LEVEL_CITY else 6
     if group_len is None:
-        return {"": {"migrant_target": target_of(area.code, area.prefix, child_len)}}
+        return {"": {"migrant_target": target_of(area.code, child_len)}}
     grandchild_len = {6: 9, 9: 12}.get(group_len)
     result = {}
     for code, _ in rows:
-        if len(code) == group_len and code.startswith(area.prefix):
-            result[code] = {"migrant_target": target_of(code, code, grandchild_len)}
+        if len(code) == group_len and code_in_area(code, area.code):
+            result[code] = {"migrant_target": target_of(code, grandchild_len)}
     for code, _ in rows:
         if grandchild_len and len(code) == grandchild_len:
             parent = code[:group_len]
-            result.setdefault(parent, {"migrant_target": target_of(parent, parent, grandchild_len)})
+            result.setdefault(parent, {"migrant_target": target_of(parent, grandchild_len)})
     return result
 
 
@@ -153,27 +144,16 @@ def employment_targets(*, area: Area, period: Period, group_len: int | None) -> 
 
 def workshops(*, area: Area, period: Period, group_len: int | None) -> dict[str, dict]:
     """Workshops operating in the quarter and the persons they employed in it (those from 脱贫户 / 监测户 apart)."""
-    from assistance.models import Workshop, WorkshopEmployee
+    from assistance.models import Workshop, WorkshopEmployee, registry_member_q
 
-    operating, employed, poverty = workshop_filters(period)
-    shops = _grouped(Workshop.objects.filter(operating), "village__code", area, group_len, workshops=Count("id"))
+    start, end = period.quarter_start, period.end
+    shops = _grouped(Workshop.objects.operating_between(start, end), "village__code", area, group_len,
+                     workshops=Count("id"))
     jobs = _grouped(
-        WorkshopEmployee.objects.filter(employed, workshop__in=Workshop.objects.filter(operating)),
-        "workshop__village__code", area, group_len,
-        workshop_jobs=Count("id"), workshop_poverty_jobs=Count("id", filter=poverty),
+        WorkshopEmployee.objects.employed_between(start, end), "workshop__village__code", area, group_len,
+        workshop_jobs=Count("id"), workshop_poverty_jobs=Count("id", filter=registry_member_q()),
     )
     return _merge(shops, jobs)
-
-
-def workshop_filters(period: Period):
-    """(operating workshop Q, employed-in-quarter Q, from-the-registry Q) — shared with the record lists."""
-    start, end = period.quarter_start, period.end
-    operating = (Q(operating_since__isnull=True) | Q(operating_since__lte=end)) & (
-        Q(operating_until__gte=start) | Q(operating_until__isnull=True, is_operating=True)
-    )
-    employed = (Q(hired_on__isnull=True) | Q(hired_on__lte=end)) & (Q(left_on__isnull=True) | Q(left_on__gte=start))
-    poverty = Q(member__household__is_poverty_alleviated=True) | Q(member__household__is_monitored=True)
-    return operating, employed, poverty
 
 
 def pv(*, area: Area, period: Period, group_len: int | None) -> dict[str, dict]:
@@ -181,42 +161,27 @@ def pv(*, area: Area, period: Period, group_len: int | None) -> dict[str, dict]:
     监测户 on their posts in the year."""
     from assistance.models import PVEmployee, PVIncome, PVStation
 
-    stations = _grouped(
-        PVStation.objects.filter(Q(connected_on__isnull=True) | Q(connected_on__lte=period.end)),
-        "village__code", area, group_len, pv_stations=Count("id"),
-    )
+    stations = _grouped(PVStation.objects.connected_by(period.end), "village__code", area, group_len,
+                        pv_stations=Count("id"))
     incomes = _grouped(PVIncome.objects.filter(year=period.year), "station__village__code", area, group_len,
                        pv_income=Sum("income"), pv_posts=Sum("posts"))
     people = _grouped(
-        PVEmployee.objects.filter(pv_beneficiary_q(period)), "station__village__code", area, group_len,
+        PVEmployee.objects.beneficiaries(period.year), "station__village__code", area, group_len,
         pv_beneficiaries=Count("member_id", distinct=True),
     )
     return _merge(stations, incomes, people)
 
 
-def pv_beneficiary_q(period: Period) -> Q:
-    return Q(year=period.year, member__isnull=False) & (
-        Q(member__household__is_poverty_alleviated=True) | Q(member__household__is_monitored=True)
-    )
-
-
 def projects(*, area: Area, period: Period, group_len: int | None) -> dict[str, dict]:
-    from assistance.models import AssistanceProject, FundingSource, ProjectStatus
+    from assistance.models import UNIT_PROJECT_MIN, AssistanceProject, FundingSource
 
     unit = Q(funding_source=FundingSource.UNIT)
     return _grouped(
-        AssistanceProject.objects.filter(year=period.year).exclude(status=ProjectStatus.CANCELLED),
+        AssistanceProject.objects.of_year(period.year),
         "area_code", area, group_len,
         linkage=Sum("amount", filter=Q(funding_source=FundingSource.LINKAGE)),
         unit_amount=Sum("amount", filter=unit),
-        unit_projects=Count("id", filter=unit & Q(amount__gte=10000)),
-    )
-
-
-def consumption_sales_q(period: Period) -> Q:
-    """Sales of the year up to the quarter's end (a whole-year record counts in every quarter of its year)."""
-    return Q(year=period.year) & (
-        Q(quarter__isnull=True, month__isnull=True) | Q(quarter__lte=period.quarter) | Q(month__lte=period.end_month)
+        unit_projects=Count("id", filter=unit & Q(amount__gte=UNIT_PROJECT_MIN)),
     )
 
 
@@ -224,20 +189,20 @@ def consumption(*, area: Area, period: Period, group_len: int | None) -> dict[st
     from assistance.models import ConsumptionSale
 
     return _grouped(
-        ConsumptionSale.objects.filter(consumption_sales_q(period)), "county__code", area, group_len,
+        ConsumptionSale.objects.up_to(period.year, period.quarter), "county__code", area, group_len,
         platforms=Count("platform_id", distinct=True), sales=Sum("amount"), beneficiaries=Sum("beneficiaries"),
     )
 
 
 def collective(*, area: Area, period: Period, group_len: int | None) -> dict[str, dict]:
     """Villages of the area, those with collective income ≥ 10万 / ≥ 30万 in the year, cooperatives, services."""
-    from villages.models import VillageCollectiveEconomy
+    from villages.models import COLLECTIVE_100K, COLLECTIVE_300K, VillageCollectiveEconomy
 
     villages = _grouped(Village.objects.all(), "code", area, group_len, villages=Count("code"))
     economy = _grouped(
         VillageCollectiveEconomy.objects.filter(year=period.year), "village__code", area, group_len,
-        villages_over_100k=Count("id", filter=Q(income__gte=100_000)),
-        villages_over_300k=Count("id", filter=Q(income__gte=300_000)),
+        villages_over_100k=Count("id", filter=Q(income__gte=COLLECTIVE_100K)),
+        villages_over_300k=Count("id", filter=Q(income__gte=COLLECTIVE_300K)),
         cooperatives=Sum("party_branch_cooperatives"),
         trusteeship=Sum("trusteeship_services"),
     )
@@ -285,14 +250,12 @@ def teams(*, area: Area, period: Period, group_len: int | None) -> dict[str, dic
 
 def attendance(*, area: Area, period: Period, group_len: int | None) -> dict[str, dict]:
     """Member-weeks of the quarter and those meeting 五天四夜 (≥ 5 days and ≥ 4 nights on station)."""
-    from resident_teams.models import WEEK_MIN_DAYS, WEEK_MIN_NIGHTS, AttendanceWeek
+    from resident_teams.models import AttendanceWeek, AttendanceWeekQuerySet
 
     return _grouped(
-        AttendanceWeek.objects.filter(week_start__gte=period.quarter_start, week_start__lte=period.end),
+        AttendanceWeek.objects.starting_between(period.quarter_start, period.end),
         "member__team__station_code", area, group_len,
-        weeks=Count("id"),
-        weeks_compliant=Count("id", filter=Q(days_on_station__gte=WEEK_MIN_DAYS,
-                                             nights_on_station__gte=WEEK_MIN_NIGHTS)),
+        weeks=Count("id"), weeks_compliant=Count("id", filter=AttendanceWeekQuerySet.COMPLIANT),
     )
 
 
@@ -326,15 +289,16 @@ def issues(*, area: Area, period: Period, group_len: int | None) -> dict[str, di
     from rectification.models import Issue, IssueQuerySet, IssueSource
 
     screening = ~Q(source=IssueSource.INSPECTION)
-    closed = Q(closed_date__isnull=False, closed_date__lte=period.end)
+    closed = IssueQuerySet.closed_q(period.end)
     result = _grouped(
-        Issue.objects.filter(found_date__gte=period.start, found_date__lte=period.end), "area_code", area, group_len,
+        Issue.objects.found_between(period.start, period.end), "area_code", area, group_len,
         total=Count("id"),
         screening=Count("id", filter=screening),
         inspection_issues=Count("id", filter=~screening),
         aspects=Count("aspect_id", filter=screening, distinct=True),
         categories=Count("category_id", filter=screening, distinct=True),
         rectified=Count("id", filter=closed),
+        in_progress=Count("id", filter=IssueQuerySet.open_q(period.end)),
         overdue=Count("id", filter=IssueQuerySet.overdue_q(period.end)),
         closed_days=Sum(ExpressionWrapper(F("closed_date") - F("found_date"), output_field=DurationField()),
                         filter=closed),
@@ -343,7 +307,6 @@ def issues(*, area: Area, period: Period, group_len: int | None) -> dict[str, di
         days = parts.get("closed_days") or 0
         parts["closed_days"] = days.days if hasattr(days, "days") else int(days)
         parts["closed"] = parts["rectified"]
-        parts["in_progress"] = parts["total"] - parts["rectified"]
     return result
 
 

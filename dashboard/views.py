@@ -4,6 +4,7 @@ Every figure comes from the catalogue (``dashboard.catalogue``); these views onl
 for which area and period, and lay them out. The area is always checked against the user's scope (the
 catalogue refuses an area outside it with PermissionDenied → 403)."""
 
+from chartjs.views.lines import BaseLineChartView
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -23,7 +24,7 @@ from .catalogue import METRICS, metric_records, metric_values, metric_values_by_
 from .formatting import format_change, format_value, json_response
 from .pages import HOME, NAV, SECTIONS
 from .periods import PeriodError, period_choices, period_parse
-from .records import RECORD_LISTS
+from .drilldown import RECORD_LISTS
 from .tables import comparison_table, record_table
 
 LEVEL_LABELS = {"city": "区县", "county": "乡镇", "township": "行政村", "village": "行政村"}
@@ -158,7 +159,7 @@ class HomeView(DashboardView):
         # Team members and responsible units have no area figures: their home is their work list.
         role = role_of(request.user)
         if role in (Role.TEAM_MEMBER, Role.UNIT):
-            target = {"team_member": "resident_teams:team_list", "unit": "rectification:issue_list"}[role]
+            target = {Role.TEAM_MEMBER: "resident_teams:team_list", Role.UNIT: "rectification:issue_list"}[role]
             try:
                 return redirect(target)
             except NoReverseMatch:
@@ -176,10 +177,14 @@ class SectionView(DashboardView):
         return SECTIONS[self.section]
 
 
-class ChartView(RoleRequiredMixin, View):
-    """The JSON of one chart, for the area and period of the query string."""
+class ChartView(RoleRequiredMixin, BaseLineChartView):
+    """The JSON of one chart, for the area and period of the query string, on django-chartjs's chart view
+    (its JSON response and its labels/datasets assembly). The figures come from the catalogue through the
+    builders of ``dashboard.charts``; each dataset keeps the builder's colours and options (the package's
+    own colour cycle is not used), and the spec adds what Chart.js 4 on the page needs: title, type,
+    options and the area codes behind the labels for the click-through."""
 
-    def get(self, request, name):
+    def get(self, request, *args, name, **kwargs):
         builder = charts.CHARTS.get(name)
         if builder is None:
             return json_response({"error": f"未知的图表：{name}"}, status=404)
@@ -189,7 +194,29 @@ class ChartView(RoleRequiredMixin, View):
             return json_response({"error": str(error)}, status=400)
         except PermissionDenied as error:
             return json_response({"error": str(error)}, status=403)
-        return json_response(builder(request.user, area, period))
+        self.spec = builder(request.user, area, period)
+        return self.render_to_response(self.get_context_data())
+
+    def get_labels(self):
+        return self.spec["labels"]
+
+    def get_providers(self):
+        return [dataset["label"] for dataset in self.spec["datasets"]]
+
+    def get_data(self):
+        return [dataset["data"] for dataset in self.spec["datasets"]]
+
+    def get_dataset_options(self, index, color):
+        return {key: value for key, value in self.spec["datasets"][index].items() if key not in ("data", "label")}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        return {"title": self.spec["title"], "type": self.spec["type"], "labels": context["labels"],
+                "codes": self.spec["codes"], "datasets": context["datasets"], "options": self.spec["options"]}
+
+    def render_to_response(self, context):
+        # Figures stay JSON numbers (the package's encoder would turn a Decimal into a string).
+        return json_response(context)
 
 
 class MetricsApiView(View):

@@ -13,12 +13,12 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin import ScopedAdminMixin, loaded_version, model_changes
 from accounts.roles import may_see_full_id, role_of
-from accounts.scoping import scope
+from accounts.scoping import in_area, scope
 from villages.models import County, Township, Village
 from yuncheng.idcard import mask_id_number, normalize_id_number
 
 from . import services
-from .selectors import in_area, search_households
+from .selectors import search_households
 from .models import (
     AssistanceMeasure,
     DibaoStandard,
@@ -48,7 +48,7 @@ class CountyFilter(admin.SimpleListFilter):
         return list(scope(County.objects.all(), request.user).values_list("code", "name"))
 
     def queryset(self, request, queryset):
-        return in_area(queryset, self.value()) if self.value() else queryset
+        return in_area(queryset, "village__code", self.value()) if self.value() else queryset
 
 
 class TownshipFilter(admin.SimpleListFilter):
@@ -67,7 +67,7 @@ class TownshipFilter(admin.SimpleListFilter):
         return list(townships.values_list("code", "name"))
 
     def queryset(self, request, queryset):
-        return in_area(queryset, self.value()) if self.value() else queryset
+        return in_area(queryset, "village__code", self.value()) if self.value() else queryset
 
 
 class VillageFilter(admin.SimpleListFilter):
@@ -85,7 +85,7 @@ class VillageFilter(admin.SimpleListFilter):
         return list(scope(Village.objects.filter(township_id=township), request.user).values_list("code", "name"))
 
     def queryset(self, request, queryset):
-        return in_area(queryset, self.value()) if self.value() else queryset
+        return in_area(queryset, "village__code", self.value()) if self.value() else queryset
 
 
 class HouseholdTypeFilter(admin.SimpleListFilter):
@@ -316,13 +316,6 @@ class HouseholdAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         return "、".join(label for flag, label in ((obj.is_dibao, "低保"), (obj.is_tekun, "特困"),
                                                   (obj.is_no_labour, "无劳动能力"), (obj.is_relocated, "搬迁"))
                         if flag)
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        role = role_of(request.user)
-        if role and role != "city_admin":
-            queryset = in_area(queryset, request.user.profile.area_code)  # the scope again, as an indexed range
-        return queryset
 
     def get_search_results(self, request, queryset, search_term):
         return search_households(queryset, search_term), False

@@ -4,13 +4,13 @@ is an EXISTS, so no row is ever repeated and no DISTINCT is needed."""
 import django_filters
 from django.db.models import Exists, OuterRef
 
-from accounts.scoping import scope
+from accounts.scoping import in_area, scope
 from villages.models import County, Township, Village
 from yuncheng.filters import YesNoFilter
 
 from .models import EliminationStatus, Household, MonitoringCategory, MonitoringRecord, ReviewStatus, RiskType
 from .quality import CHECKS, check_households
-from .selectors import in_area, search_households
+from .selectors import search_households
 
 HOUSEHOLD_TYPES = [
     ("monitored", "监测户"),
@@ -90,7 +90,7 @@ class HouseholdFilterSet(django_filters.FilterSet):
         return search_households(queryset, value)
 
     def in_area(self, queryset, name, value):
-        return in_area(queryset, value)
+        return in_area(queryset, "village__code", value)
 
     def of_type(self, queryset, name, value):
         return {

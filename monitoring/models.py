@@ -13,6 +13,15 @@ that per-capita figures need no member count per request; the data-quality check
 ``Member`` (a person; 18-digit ID unique across the city; sex and birth date derived from the ID).
 Labour capacity is ``labour_skill in LABOUR_SKILLS_ABLE``; working age is 16–60 (``WORKING_AGE``).
 
+The shared rules, each written once here and called by the services (the risk-elimination check), the
+metrics catalogue's sources and its drill-down records alike:
+
+* 劳动力 on a day: labour capacity and of working age (``Member.objects.labour_force(day)``);
+* 有劳动能力的户 on a day: not 整户无劳动能力, and a member of the labour force
+  (``Household.objects.with_labour(day)``);
+* 开发式帮扶 begun by a day: ``AssistanceMeasure.objects.development(day)``;
+* not yet eliminated as of a day: ``MonitoringRecord.objects.open_as_of(day)``.
+
 ``Employment`` is one row per member and year: where they worked (县内 / 省内县外 / 省外), for how many
 months, and through which channel. "Working outside the county in the year" = an Employment row of that
 year with ``location in OUTSIDE_COUNTY`` (``Employment.objects.outside_county()``).
@@ -50,6 +59,7 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from yuncheng.idcard import id_birth_date, id_sex, validate_id_number
+from yuncheng.numbers import round_half_up
 
 WORKING_AGE = (16, 60)  # inclusive, in whole years at the period end
 NOTICE_MIN_DAYS = 5  # 公示 lasts at least five days, counting both ends
@@ -193,6 +203,28 @@ def month_start(value: datetime.date) -> datetime.date:
     return value.replace(day=1)
 
 
+def years_before(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def working_age_q(day: datetime.date, prefix: str = "") -> Q:
+    """Members aged WORKING_AGE[0]..WORKING_AGE[1] full years (inclusive) on ``day``: a range on the
+    birth date, which the (labour_skill, birth_date) index answers."""
+    youngest, oldest = WORKING_AGE
+    return Q(**{
+        f"{prefix}birth_date__lte": years_before(day, youngest),
+        f"{prefix}birth_date__gt": years_before(day, oldest + 1),
+    })
+
+
+def labour_force_q(day: datetime.date, prefix: str = "") -> Q:
+    """劳动力: a member with labour capacity (普通 / 技能 / 弱或半劳动力) and of working age on ``day``."""
+    return Q(**{f"{prefix}labour_skill__in": LABOUR_SKILLS_ABLE}) & working_age_q(day, prefix)
+
+
 def months_between(start: datetime.date, end: datetime.date) -> int:
     """Whole calendar months from ``start``'s month to ``end``'s month (2023-01 → 2023-07 = 6)."""
     return (end.year - start.year) * 12 + end.month - start.month
@@ -289,6 +321,18 @@ class EmploymentTarget(models.Model):
 # ---------------------------------------------------------------- households and members
 
 
+class HouseholdQuerySet(models.QuerySet):
+    @staticmethod
+    def with_labour_q(day: datetime.date, members: "models.QuerySet | None" = None) -> Q:
+        """有劳动能力的户 on ``day``: not declared 整户无劳动能力, with a member of the labour force.
+        ``members``: where to look for that member (a caller narrows it to an area for speed)."""
+        members = Member.objects.all() if members is None else members
+        return Q(is_no_labour=False, pk__in=members.labour_force(day).values("household_id"))
+
+    def with_labour(self, day: datetime.date):
+        return self.filter(self.with_labour_q(day))
+
+
 class Household(models.Model):
     """户: a rural household of the registry (脱贫户, 监测户, or a 一般农户 identified for monitoring)."""
 
@@ -323,6 +367,7 @@ class Household(models.Model):
     # Counted up by every save through the services: a form loaded at an older version is refused
     # (accounts.versioning), so that a colleague's change is never overwritten silently.
     version = models.PositiveIntegerField("版本", default=0, editable=False)
+    objects = HouseholdQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -366,6 +411,16 @@ class Household(models.Model):
         return "一般农户"
 
 
+class MemberQuerySet(models.QuerySet):
+    def labour_force(self, day: datetime.date):
+        return self.filter(labour_force_q(day))
+
+    @staticmethod
+    def working_outside_q(year: int) -> models.Exists:
+        """外出务工: an employment of ``year`` outside the member's county (省内县外 or 省外)."""
+        return models.Exists(Employment.objects.outside_county().filter(member=models.OuterRef("pk"), year=year))
+
+
 class Member(models.Model):
     """家庭成员: a person of a household; the ID number is unique across the city."""
 
@@ -389,6 +444,7 @@ class Member(models.Model):
     is_dibao = models.BooleanField("享受低保", default=False)
     is_tekun = models.BooleanField("特困供养", default=False)
     version = models.PositiveIntegerField("版本", default=0, editable=False)
+    objects = MemberQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -399,7 +455,7 @@ class Member(models.Model):
             models.Index(fields=["labour_skill", "birth_date"], name="member_labour_idx"),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["household"], condition=Q(relation="head"), name="member_one_head",
+            models.UniqueConstraint(fields=["household"], condition=Q(relation=Relation.HEAD), name="member_one_head",
                                     violation_error_message="每户只能有一名户主"),
         ]
 
@@ -513,8 +569,14 @@ class IncomeRecord(models.Model):
             - self.production_expense
         )
         self.per_capita_income = (
-            (self.net_income / self.persons).quantize(Decimal("0.01")) if self.persons else Decimal("0")
+            round_half_up(self.net_income / self.persons) if self.persons else Decimal("0")
         )
+
+
+class AssistanceMeasureQuerySet(models.QuerySet):
+    def development(self, day: datetime.date):
+        """开发式帮扶 measures begun by ``day``."""
+        return self.filter(measure_type__in=DEVELOPMENT_MEASURES, start_date__lte=day)
 
 
 class AssistanceMeasure(models.Model):
@@ -529,6 +591,7 @@ class AssistanceMeasure(models.Model):
     amount = models.DecimalField("金额（元）", max_digits=12, decimal_places=2, null=True, blank=True,
                                  validators=[MinValueValidator(0)])
     responsible_person = models.CharField("责任人", max_length=50, blank=True)
+    objects = AssistanceMeasureQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -558,11 +621,17 @@ class MonitoringRecordQuerySet(models.QuerySet):
         """County-approved identifications whose identification month is not after ``day``."""
         return self.filter(status=ReviewStatus.APPROVED, identified_month__lte=day)
 
+    @staticmethod
+    def eliminated_q(day: datetime.date) -> Q:
+        return Q(elimination_status=EliminationStatus.APPROVED, elimination_month__lte=day)
+
     def eliminated_as_of(self, day: datetime.date):
         """Of those, the ones whose risk elimination was county-approved with a month not after ``day``."""
-        return self.identified_as_of(day).filter(
-            elimination_status=EliminationStatus.APPROVED, elimination_month__lte=day
-        )
+        return self.identified_as_of(day).filter(self.eliminated_q(day))
+
+    def open_as_of(self, day: datetime.date):
+        """Of those, the ones not yet eliminated as of ``day`` (风险未消除)."""
+        return self.identified_as_of(day).exclude(self.eliminated_q(day))
 
 
 class MonitoringRecord(models.Model):
@@ -643,7 +712,7 @@ class MonitoringRecord(models.Model):
                 violation_error_message="公示结束日期不能早于开始日期",
             ),
             models.CheckConstraint(
-                condition=~Q(elimination_status="approved")
+                condition=~Q(elimination_status=EliminationStatus.APPROVED)
                 | (Q(elimination_month__isnull=False) & ~Q(elimination_mode="")),
                 name="monitoring_eliminated_has_month_and_mode",
                 violation_error_message="风险已消除的记录须有消除年月和消除方式",
@@ -654,7 +723,7 @@ class MonitoringRecord(models.Model):
                 violation_error_message="风险消除年月不能早于识别年月",
             ),
             models.CheckConstraint(
-                condition=Q(elimination_status="none") | Q(status="approved"),
+                condition=Q(elimination_status=EliminationStatus.NONE) | Q(status=ReviewStatus.APPROVED),
                 name="monitoring_elimination_needs_approval",
                 violation_error_message="县级审定后才能申请风险消除",
             ),

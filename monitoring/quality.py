@@ -30,15 +30,14 @@ from villages.models import County, Township, Village
 
 from .models import (
     ELIMINATION_MIN_MONTHS,
+    AssistanceMeasure,
     EliminationStatus,
     Employment,
     IncomeRecord,
     Member,
     MonitoringRecord,
     MonitoringThreshold,
-    ReviewStatus,
 )
-from .selectors import has_development_measure, has_labour, labour_force_q
 
 
 def _month_index(field: str) -> ExpressionWrapper:
@@ -103,12 +102,13 @@ def early_elimination(households: QuerySet, today: datetime.date) -> QuerySet:
 
 
 def no_development_measure(households: QuerySet, today: datetime.date) -> QuerySet:
-    """A monitored household with labour, at risk, identified over a month ago, without any 开发式 measure."""
+    """A monitored household with labour, at risk, identified over a month ago, without any 开发式 measure
+    begun — the rule the risk-elimination check and 落实开发式帮扶措施占比 apply (``Household.with_labour``)."""
     month_ago = today - datetime.timedelta(days=31)
-    open_record = MonitoringRecord.objects.filter(
-        household=OuterRef("pk"), status=ReviewStatus.APPROVED, identified_month__lte=month_ago
-    ).exclude(elimination_status=EliminationStatus.APPROVED)
-    return households.filter(Exists(open_record)).filter(has_labour()).exclude(has_development_measure())
+    open_records = MonitoringRecord.objects.identified_as_of(month_ago).exclude(
+        MonitoringRecord.objects.eliminated_q(today))
+    return (households.filter(pk__in=open_records.values("household_id")).with_labour(today)
+            .exclude(pk__in=AssistanceMeasure.objects.development(today).values("household_id")))
 
 
 def latest_income_period() -> tuple[int, int] | None:
@@ -138,7 +138,7 @@ def relocated_jobless(households: QuerySet, today: datetime.date) -> QuerySet:
     """A relocated household with a working-age labourer and nobody employed in the latest employment year."""
     year = Employment.objects.aggregate(y=Max("year"))["y"] or today.year
     day = min(today, datetime.date(year, 12, 31))
-    able = Member.objects.filter(labour_force_q(day), household=OuterRef("pk"))
+    able = Member.objects.labour_force(day).filter(household=OuterRef("pk"))
     working = Employment.objects.filter(member__household=OuterRef("pk"), year=year)
     return households.filter(is_relocated=True).filter(Exists(able)).exclude(Exists(working))
 

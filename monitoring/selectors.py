@@ -3,19 +3,13 @@
 Querysets given to these functions are expected to be scoped already (``accounts.scoping.scope``).
 """
 
-import datetime
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
-
-from accounts.roles import AREA_ROLES, Role, role_of
-from accounts.scoping import area_filter, scope
+from accounts.roles import Role, role_of
+from accounts.scoping import scope
 from yuncheng.idcard import normalize_id_number
 
 from .models import (
-    DEVELOPMENT_MEASURES,
-    LABOUR_SKILLS_ABLE,
-    OUTSIDE_COUNTY,
-    WORKING_AGE,
     AssistanceMeasure,
     EliminationStatus,
     Employment,
@@ -27,79 +21,12 @@ from .models import (
     ReviewStatus,
 )
 
-# ---------------------------------------------------------------- building blocks for the metrics
-
-
-def _years_before(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
-
-
-def working_age_q(day: datetime.date, prefix: str = "") -> Q:
-    """Members aged WORKING_AGE[0]..WORKING_AGE[1] full years (inclusive) on ``day``."""
-    youngest, oldest = WORKING_AGE
-    return Q(**{
-        f"{prefix}birth_date__lte": _years_before(day, youngest),
-        f"{prefix}birth_date__gt": _years_before(day, oldest + 1),
-    })
-
-
-def labour_force_q(day: datetime.date, prefix: str = "") -> Q:
-    """劳动力: a member with labour capacity (普通 / 技能 / 弱或半劳动力) and of working age on ``day``."""
-    return Q(**{f"{prefix}labour_skill__in": LABOUR_SKILLS_ABLE}) & working_age_q(day, prefix)
-
-
-def members_labour_force(*, members: QuerySet, day: datetime.date) -> QuerySet:
-    return members.filter(labour_force_q(day))
-
-
-def members_working_outside(*, members: QuerySet, year: int) -> QuerySet:
-    """Members with an employment record of ``year`` outside their county (省内县外 or 省外)."""
-    return members.filter(
-        Exists(Employment.objects.filter(member=OuterRef("pk"), year=year, location__in=OUTSIDE_COUNTY))
-    )
-
-
-def records_identified_as_of(*, records: QuerySet, day: datetime.date) -> QuerySet:
-    return records.identified_as_of(day)
-
-
-def records_eliminated_as_of(*, records: QuerySet, day: datetime.date) -> QuerySet:
-    return records.eliminated_as_of(day)
-
-
-def has_development_measure() -> Exists:
-    return Exists(AssistanceMeasure.objects.filter(household=OuterRef("pk"), measure_type__in=DEVELOPMENT_MEASURES))
-
-
-def has_labour() -> Q:
-    return Q(is_no_labour=False) & Exists(
-        Member.objects.filter(household=OuterRef("pk"), labour_skill__in=LABOUR_SKILLS_ABLE)
-    )
-
-
 # ---------------------------------------------------------------- the 监测对象 list and the household page
 
 
-def in_area(queryset: QuerySet, code: str | None, field: str = "village__code") -> QuerySet:
-    """Records whose area code lies inside the area ``code`` (a city, county, township or village code),
-    written as a range on the code column. The range is what a plain B-tree index answers on any collation
-    (``LIKE '140829%'`` needs a pattern index, and the planner misjudges its selectivity with a LIMIT)."""
-    if not code:
-        return queryset
-    return queryset.filter(**area_filter(field, code))
-
-
 def households_for(*, user) -> QuerySet:
-    """The households the user may view, with their own area also stated as an indexable range."""
-    households = scope(Household.objects.all(), user)
-    role = role_of(user)
-    if role in AREA_ROLES and role != Role.CITY_ADMIN:
-        households = in_area(households, user.profile.area_code)
-    return households
-
+    """The households the user may view (the scope states their area as an indexable range)."""
+    return scope(Household.objects.all(), user)
 
 
 def _current_record() -> QuerySet:

@@ -12,14 +12,12 @@ from django.db import transaction
 from django.db.models import Count, F, Max
 from django.utils import timezone
 
-from accounts.scoping import ADD, CHANGE, DELETE, instance_in_scope
+from accounts.scoping import ADD, CHANGE, DELETE, area_filter, instance_in_scope
 from accounts.versioning import versioned_save
 from yuncheng.idcard import normalize_id_number
 
 from .models import (
-    DEVELOPMENT_MEASURES,
     ELIMINATION_MIN_MONTHS,
-    LABOUR_SKILLS_ABLE,
     AssistanceMeasure,
     EliminationStatus,
     Employment,
@@ -57,7 +55,8 @@ def _require_perm(user, codename: str, message: str) -> None:
 def household_next_code(*, village) -> str:
     """The next free 户编号 of the village: its 12-digit code + the next 4-digit sequence number."""
     code = village.pk if hasattr(village, "pk") else str(village)
-    last = Household.objects.filter(code__startswith=code, code__regex=r"^[0-9]{16}$").aggregate(m=Max("code"))["m"]
+    last = (Household.objects.filter(**area_filter("code", code), code__regex=r"^[0-9]{16}$")
+            .aggregate(m=Max("code"))["m"])
     sequence = int(last[12:]) + 1 if last else 1
     if sequence > 9999:
         raise ValidationError({"code": f"行政村 {code} 的户编号已用完（9999）"})
@@ -395,7 +394,7 @@ def monitoring_approve_next(*, user, record: MonitoringRecord, comment: str = ""
                             confirm_warnings: bool = False) -> MonitoringRecord:
     """Approve whichever review the record waits for: 乡镇审核 of a submitted step, else 县级审定."""
     waiting = record.status if pending_stage(record) == ReviewStage.IDENTIFICATION else record.elimination_status
-    if waiting == ReviewStatus.SUBMITTED:
+    if waiting in (ReviewStatus.SUBMITTED, EliminationStatus.SUBMITTED):
         return monitoring_township_review(user=user, record=record, comment=comment)
     return monitoring_county_approve(user=user, record=record, comment=comment, confirm_warnings=confirm_warnings)
 
@@ -429,8 +428,9 @@ def monitoring_reject(*, user, record: MonitoringRecord, reason: str) -> Monitor
 # ---------------------------------------------------------------- risk elimination
 
 
-def household_has_labour(household: Household) -> bool:
-    return (not household.is_no_labour) and household.members.filter(labour_skill__in=LABOUR_SKILLS_ABLE).exists()
+def household_has_labour(household: Household, day: datetime.date) -> bool:
+    """The rule 落实开发式帮扶措施占比 counts by (``Household.objects.with_labour``)."""
+    return Household.objects.filter(pk=household.pk).with_labour(day).exists()
 
 
 def elimination_warnings(*, record: MonitoringRecord, month: datetime.date) -> list[str]:
@@ -451,9 +451,11 @@ def elimination_warnings(*, record: MonitoringRecord, month: datetime.date) -> l
                 f"{income.year} 年人均纯收入（按第 {income.quarter} 季度累计折算全年 {annual:.0f} 元）"
                 f"未高于监测范围 {threshold:.0f} 元"
             )
-    if household_has_labour(record.household) and not record.household.measures.filter(
-        measure_type__in=DEVELOPMENT_MEASURES
-    ).exists():
+    # As of the elimination month's last day, as 落实开发式帮扶措施占比 counts as of its period's last day.
+    month_end = (month + datetime.timedelta(days=31)).replace(day=1) - datetime.timedelta(days=1)
+    if household_has_labour(record.household, month_end) and not AssistanceMeasure.objects.development(
+        month_end
+    ).filter(household=record.household).exists():
         warnings.append("有劳动能力但未落实开发式帮扶措施（产业、就业、金融、公益岗位）")
     return warnings
 

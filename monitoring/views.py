@@ -7,32 +7,28 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import TemplateView
-from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
 
 from accounts.roles import Role, role_of
 from accounts.scoping import CHANGE, get_scoped_or_404, instance_in_scope, scope, user_area_code
-from accounts.views import RoleRequiredMixin
+from accounts.views import RoleRequiredMixin, ScopedListView
 
 from . import selectors, services
 from .filtersets import HouseholdFilterSet
-from .models import EliminationMode, Household, MonitoringRecord
+from .models import EliminationMode, EliminationStatus, Household, MonitoringRecord, ReviewStage, ReviewStatus
 from .quality import quality_summary
 from .tables import HouseholdTable, monitoring_state
 
 WORKFLOW_ROLES = frozenset({Role.CITY_ADMIN, Role.COUNTY_REVIEWER, Role.TOWNSHIP_CLERK, Role.VILLAGE_OFFICER})
 
 
-class HouseholdListView(RoleRequiredMixin, SingleTableMixin, FilterView):
+class HouseholdListView(ScopedListView):
     """监测对象: households of the user's area (监测户 by default), filtered, sorted and paginated."""
 
     model = Household
     filterset_class = HouseholdFilterSet
     table_class = HouseholdTable
     template_name = "monitoring/household_list.html"
-    # Paginated by the table only: ListView's own paginate_by would count the rows a second time.
-    paginate_by = None
-    table_pagination = {"per_page": 50}
+    title = "监测对象"
 
     def get_queryset(self):
         return selectors.household_list(households=selectors.households_for(user=self.request.user))
@@ -43,7 +39,7 @@ class HouseholdListView(RoleRequiredMixin, SingleTableMixin, FilterView):
         return kwargs
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(title="监测对象", section="monitoring", **kwargs)
+        return super().get_context_data(section="monitoring", **kwargs)
 
 
 class HouseholdDetailView(RoleRequiredMixin, TemplateView):

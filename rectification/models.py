@@ -121,10 +121,25 @@ class IssueQuerySet(models.QuerySet):
         """Not yet closed (销号) — the current state."""
         return self.exclude(status=IssueStatus.CLOSED)
 
+    def found_between(self, start: datetime.date, end: datetime.date):
+        return self.filter(found_date__gte=start, found_date__lte=end)
+
+    # ``prefix``: the path to the issue from another model's queryset (``"issue__"``).
+
     @staticmethod
-    def overdue_q(on: datetime.date) -> Q:
+    def closed_q(on: datetime.date, prefix: str = "") -> Q:
+        """Rectified and closed (销号) by ``on``."""
+        return Q(**{f"{prefix}closed_date__isnull": False, f"{prefix}closed_date__lte": on})
+
+    @staticmethod
+    def open_q(on: datetime.date, prefix: str = "") -> Q:
+        """Still open on ``on``: not closed by then (整改中 as of that day)."""
+        return Q(**{f"{prefix}closed_date__isnull": True}) | Q(**{f"{prefix}closed_date__gt": on})
+
+    @staticmethod
+    def overdue_q(on: datetime.date, prefix: str = "") -> Q:
         """Open on ``on`` (not closed by then) and past its deadline: the deadline day itself is not overdue."""
-        return Q(deadline__lt=on) & (Q(closed_date__isnull=True) | Q(closed_date__gt=on))
+        return Q(**{f"{prefix}deadline__lt": on}) & IssueQuerySet.open_q(on, prefix)
 
     def overdue(self, *, on: datetime.date | None = None):
         return self.filter(self.overdue_q(on or datetime.date.today()))

@@ -1,24 +1,15 @@
 """Reads of the 问题整改 app shared by pages, the dashboard's metrics, exports and imports.
 
-Every function takes an already scoped queryset (``accounts.scoping.scope``) or an area code; none
-decides visibility itself.
+Every function takes an already scoped queryset (``accounts.scoping.scope``); none decides visibility
+itself. The figures (issues found, rectified, in progress, overdue) are the metrics catalogue's; the
+rules they count by are ``IssueQuerySet``'s (``open_q``, ``closed_q``, ``overdue_q``).
 """
 
 import datetime
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from accounts.scoping import area_prefix
-
-from .models import HandOver, Issue, IssueSource, IssueStatus, IssueTransition
-
-
-def issues_in_area(*, code: str | None, issues: QuerySet | None = None) -> QuerySet:
-    """Issues whose area lies inside the area with this code (None or the city's code → all)."""
-    issues = Issue.objects.all() if issues is None else issues
-    if not code:
-        return issues
-    return issues.filter(area_code__startswith=area_prefix(code))
+from .models import Issue, IssueTransition
 
 
 def issue_list(*, issues: QuerySet, on: datetime.date | None = None) -> QuerySet:
@@ -39,7 +30,7 @@ def issue_detail(*, issues: QuerySet, pk: int) -> QuerySet:
 
 def overdue_by_county(*, issues: QuerySet, on: datetime.date) -> QuerySet:
     """Per county: open issues (not closed by ``on``) and of those the overdue ones, as of ``on``."""
-    open_on = Q(found_date__lte=on) & (Q(closed_date__isnull=True) | Q(closed_date__gt=on))
+    open_on = Q(found_date__lte=on) & Issue.objects.open_q(on)
     return (
         issues.values("county_id", "county__name")
         .annotate(
@@ -50,24 +41,6 @@ def overdue_by_county(*, issues: QuerySet, on: datetime.date) -> QuerySet:
     )
 
 
-def issue_summary(*, issues: QuerySet, start: datetime.date, end: datetime.date) -> dict:
-    """Counts of the issues found in [start, end], as of ``end`` (the metrics catalogue's 问题整改 block)."""
-    found = issues.filter(found_date__gte=start, found_date__lte=end)
-    screening = found.exclude(source=IssueSource.INSPECTION)
-    closed_by_end = Q(closed_date__isnull=False, closed_date__lte=end)
-    row = found.aggregate(
-        total=Count("pk"),
-        screening=Count("pk", filter=~Q(source=IssueSource.INSPECTION)),
-        inspection=Count("pk", filter=Q(source=IssueSource.INSPECTION)),
-        rectified=Count("pk", filter=closed_by_end),
-        in_progress=Count("pk", filter=Q(status=IssueStatus.IN_PROGRESS)),
-        overdue=Count("pk", filter=Issue.objects.overdue_q(end)),
-    )
-    row["aspects"] = screening.values("aspect_id").distinct().count()
-    row["categories"] = screening.values("category_id").distinct().count()
-    return row
-
-
 def letter_list(*, letters: QuerySet) -> QuerySet:
     return letters.select_related("addressee_county", "addressee_unit").annotate(issue_count=Count("issues")).order_by(
         "-issued_date", "-id"
@@ -76,8 +49,6 @@ def letter_list(*, letters: QuerySet) -> QuerySet:
 
 def letter_detail(*, letters: QuerySet, pk: int) -> QuerySet:
     return letters.filter(pk=pk).select_related("addressee_county", "addressee_unit", "issued_by")
-
-
 
 
 def handover_list(*, handovers: QuerySet) -> QuerySet:

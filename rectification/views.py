@@ -7,12 +7,11 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
-from django_filters.views import FilterView
-from django_tables2 import RequestConfig, SingleTableMixin
+from django_tables2 import RequestConfig
 
 from accounts.roles import Role, role_of
 from accounts.scoping import get_scoped_or_404, scope
-from accounts.views import RoleRequiredMixin
+from accounts.views import RoleRequiredMixin, ScopedListView
 
 from . import selectors, services
 from .filtersets import IssueFilterSet, LetterFilterSet
@@ -37,24 +36,17 @@ def _date_param(value: str | None) -> datetime.date:
         return timezone.localdate()
 
 
-class IssueListView(RoleRequiredMixin, SingleTableMixin, FilterView):
+class IssueListView(ScopedListView):
     """问题整改台账."""
 
     allowed_roles = LEDGER_ROLES
     template_name = "rectification/issue_list.html"
     filterset_class = IssueFilterSet
     table_class = IssueTable
-    # The table paginates (one COUNT); the ListView must not paginate the same rows a second time.
-    table_pagination = {"per_page": 50}
-
-    def get_paginate_by(self, queryset):
-        return None
+    title = "问题整改台账"
 
     def get_queryset(self):
         return selectors.issue_list(issues=scope(Issue.objects.all(), self.request.user))
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(title="问题整改台账", **kwargs)
 
 
 class IssueDetailView(RoleRequiredMixin, TemplateView):
@@ -198,22 +190,15 @@ class OverdueView(RoleRequiredMixin, TemplateView):
         )
 
 
-class LetterListView(RoleRequiredMixin, SingleTableMixin, FilterView):
+class LetterListView(ScopedListView):
     allowed_roles = LEDGER_ROLES
     template_name = "rectification/letter_list.html"
     filterset_class = LetterFilterSet
     table_class = LetterTable
-    # The table paginates (one COUNT); the ListView must not paginate the same rows a second time.
-    table_pagination = {"per_page": 50}
-
-    def get_paginate_by(self, queryset):
-        return None
+    title = "工作督办函"
 
     def get_queryset(self):
         return selectors.letter_list(letters=scope(SupervisionLetter.objects.all(), self.request.user))
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(title="工作督办函", **kwargs)
 
 
 class LetterDetailView(RoleRequiredMixin, TemplateView):

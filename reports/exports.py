@@ -14,12 +14,13 @@ from django.core.exceptions import PermissionDenied
 from accounts.roles import role_of
 from accounts.scoping import user_covers_area
 from villages.selectors import Area
+from yuncheng.spreadsheet import REQUEST_MAX_ROWS
 
 from . import ledgers, summaries
 from .xlsx import write_workbook
 
 # Exports with more rows than this never run inside a web request: they become a background job.
-BACKGROUND_ROWS = 20_000
+BACKGROUND_ROWS = REQUEST_MAX_ROWS
 
 
 @dataclass

@@ -6,10 +6,10 @@ constant memory. Geography names come from one small lookup instead of three joi
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, FilteredRelation, OuterRef, Q
 
 from accounts.roles import may_see_full_id
-from accounts.scoping import scope
+from accounts.scoping import in_area, scope
 from dashboard.catalogue import metric_values
 from villages.models import County, Village
 from yuncheng.idcard import mask_id_number
@@ -23,7 +23,7 @@ YES, NO = "是", "否"
 def _geo(prefix: str) -> dict[str, tuple[str, str, str]]:
     return {
         code: names
-        for code, *names in Village.objects.filter(code__startswith=prefix)
+        for code, *names in in_area(Village.objects.all(), "code", prefix)
         .values_list("code", "county__name", "township__name", "name")
         .iterator(chunk_size=CHUNK)
     }
@@ -59,7 +59,7 @@ def household_ledger_queryset(ctx):
     from monitoring.models import Household, MonitoringRecord
 
     identified = MonitoringRecord.objects.identified_as_of(ctx.period_end)
-    households = scope(Household.objects.all(), ctx.user).filter(village__code__startswith=ctx.area.prefix)
+    households = in_area(scope(Household.objects.all(), ctx.user), "village__code", ctx.area.code)
     return households.filter(
         Q(is_poverty_alleviated=True) | Exists(identified.filter(household=OuterRef("pk")))
     )
@@ -86,8 +86,7 @@ def _records(ctx) -> tuple[dict, dict]:
     end = ctx.period_end
     latest = {}
     rows = (
-        MonitoringRecord.objects.identified_as_of(end)
-        .filter(household__village__code__startswith=ctx.area.prefix)
+        in_area(MonitoringRecord.objects.identified_as_of(end), "household__village__code", ctx.area.code)
         .order_by("household_id", "identified_month", "id")
         .values_list("household_id", "id", "category", "channel", "identified_month", "elimination_status",
                      "elimination_mode", "elimination_month")
@@ -179,8 +178,8 @@ ISSUE_COLUMNS = [
 def issue_ledger_queryset(ctx):
     from rectification.models import Issue
 
-    return scope(Issue.objects.all(), ctx.user).filter(
-        area_code__startswith=ctx.area.prefix, found_date__gte=ctx.year_start, found_date__lte=ctx.period_end
+    return in_area(scope(Issue.objects.all(), ctx.user), "area_code", ctx.area.code).filter(
+        found_date__gte=ctx.year_start, found_date__lte=ctx.period_end
     )
 
 
@@ -193,14 +192,13 @@ def issue_ledger_rows(ctx):
 
     sources, statuses = dict(IssueSource.choices), dict(IssueStatus.choices)
     end = ctx.period_end
-    rows = issue_ledger_queryset(ctx).order_by("number").values_list(
+    rows = issue_ledger_queryset(ctx).with_overdue(on=end).order_by("number").values_list(
         "number", "source", "aspect__name", "category__name", "county__name", "village__name", "description",
         "found_date", "responsible_unit__name", "responsible_person", "deadline", "measures", "status",
-        "completed_date", "closed_date",
+        "completed_date", "closed_date", "is_overdue",
     )
     for (number, source, aspect, category, county, village, description, found, unit, person, deadline, measures,
-         status, completed, closed) in rows.iterator(chunk_size=CHUNK):
-        overdue = deadline < end and (closed is None or closed > end)
+         status, completed, closed, overdue) in rows.iterator(chunk_size=CHUNK):
         yield (number, sources.get(source, source), aspect, category, county, village or "", description, found,
                unit or "", person, deadline, measures, statuses.get(status, status), completed, closed,
                YES if overdue else NO)
@@ -239,10 +237,10 @@ HANDOVER_COLUMNS = [
 def _handover_items(ctx):
     from rectification.models import HandOverItem
 
-    return scope(HandOverItem.objects.all(), ctx.user).filter(
-        handover__county__code__startswith=ctx.area.prefix[:6],
-        handover__handed_date__gte=ctx.year_start, handover__handed_date__lte=ctx.period_end,
-    ).filter(issue__area_code__startswith=ctx.area.prefix)
+    items = scope(HandOverItem.objects.all(), ctx.user).filter(
+        handover__handed_date__gte=ctx.year_start, handover__handed_date__lte=ctx.period_end)
+    items = in_area(items, "handover__county__code", ctx.area.code[:6])
+    return in_area(items, "issue__area_code", ctx.area.code)
 
 
 def handover_count(ctx) -> int:
@@ -250,28 +248,29 @@ def handover_count(ctx) -> int:
 
 
 def handover_rows(ctx, county_code: str):
-    from rectification.models import IssueStatus
+    from rectification.models import IssueQuerySet, IssueStatus
 
     statuses, end = dict(IssueStatus.choices), ctx.period_end
-    rows = _handover_items(ctx).filter(handover__county_id=county_code).order_by(
-        "handover__handed_date", "handover_id", "issue__number"
-    ).values_list("handover__title", "handover__handed_date", "issue__number", "issue__category__name",
-                  "issue__description", "issue__deadline", "issue__status", "unit__name", "handed_on_date",
-                  "issue__closed_date")
-    for title, handed, number, category, description, deadline, status, unit, handed_on, closed in rows:
-        overdue = deadline < end and (closed is None or closed > end)
+    rows = _handover_items(ctx).filter(handover__county_id=county_code).annotate(
+        overdue=ExpressionWrapper(IssueQuerySet.overdue_q(end, "issue__"), output_field=BooleanField())
+    ).order_by("handover__handed_date", "handover_id", "issue__number").values_list(
+        "handover__title", "handover__handed_date", "issue__number", "issue__category__name",
+        "issue__description", "issue__deadline", "issue__status", "unit__name", "handed_on_date", "overdue")
+    for title, handed, number, category, description, deadline, status, unit, handed_on, overdue in rows:
         yield (title, handed, number, category, description, deadline, statuses.get(status, status), unit or "",
                handed_on, YES if overdue else NO)
 
 
 def handover_lists(ctx) -> list[SheetSpec]:
     end = ctx.period_end
-    counties = County.objects.filter(code__startswith=ctx.area.prefix[:6]).order_by("code")
-    overdue = Q(issue__deadline__lt=end) & (Q(issue__closed_date__isnull=True) | Q(issue__closed_date__gt=end))
+    from rectification.models import IssueQuerySet
+
+    counties = in_area(County.objects.all(), "code", ctx.area.code[:6]).order_by("code")
+    overdue = IssueQuerySet.overdue_q(end, "issue__")
     counts = {
         row["handover__county_id"]: row
         for row in _handover_items(ctx).values("handover__county_id").annotate(
-            n=Count("id"), closed=Count("id", filter=Q(issue__closed_date__lte=end)),
+            n=Count("id"), closed=Count("id", filter=IssueQuerySet.closed_q(end, "issue__")),
             overdue=Count("id", filter=overdue),
         ).order_by()
     }

@@ -12,7 +12,7 @@ import datetime
 from django.core.exceptions import PermissionDenied
 
 from accounts.roles import may_see_full_id
-from accounts.scoping import scope
+from accounts.scoping import in_area, scope
 
 CHUNK = 5000
 YES, NO = "是", "否"
@@ -55,7 +55,7 @@ def household_data(*, user, prefix: str, employment_year: int | None = None) -> 
 
     _check(user)
     year = employment_year or datetime.date.today().year
-    households = scope(Household.objects.all(), user).filter(village__code__startswith=prefix)
+    households = in_area(scope(Household.objects.all(), user), "village__code", prefix)
     labels = {
         "category": dict(MonitoringCategory.choices), "channel": dict(IdentificationChannel.choices),
         "mode": dict(EliminationMode.choices), "relation": dict(Relation.choices), "education": dict(Education.choices),
@@ -124,7 +124,7 @@ def issue_data(*, user, prefix: str) -> dict:
     from rectification.models import Issue, IssueSource, IssueStatus
 
     sources, statuses = dict(IssueSource.choices), dict(IssueStatus.choices)
-    rows = (scope(Issue.objects.all(), user).filter(area_code__startswith=prefix).order_by("number")
+    rows = (in_area(scope(Issue.objects.all(), user), "area_code", prefix).order_by("number")
             .values_list("number", "source", "aspect__name", "category__name", "county_id", "village_id",
                          "description", "responsible_unit__name", "responsible_person", "found_date", "deadline",
                          "status", "measures", "completed_date", "closed_date"))
@@ -142,7 +142,7 @@ def team_data(*, user, prefix: str) -> dict:
     from resident_teams.models import STATION_TYPE_FIELDS, DispatchLevel, MemberRole, StationType, TeamMember, WorkTeam
 
     _check(user)
-    teams = scope(WorkTeam.objects.all(), user).filter(station_code__startswith=prefix)
+    teams = in_area(scope(WorkTeam.objects.all(), user), "station_code", prefix)
     levels, roles = dict(DispatchLevel.choices), dict(MemberRole.choices)
 
     def team_rows():
@@ -168,10 +168,10 @@ def data_rows(key: str, *, user, prefix: str) -> int:
     from resident_teams.models import TeamMember
 
     if key == "households":
-        return scope(Member.objects.all(), user).filter(household__village__code__startswith=prefix).count()
+        return in_area(scope(Member.objects.all(), user), "household__village__code", prefix).count()
     if key == "issues":
-        return scope(Issue.objects.all(), user).filter(area_code__startswith=prefix).count()
-    return scope(TeamMember.objects.all(), user).filter(team__station_code__startswith=prefix).count()
+        return in_area(scope(Issue.objects.all(), user), "area_code", prefix).count()
+    return in_area(scope(TeamMember.objects.all(), user), "team__station_code", prefix).count()
 
 
 DATA_EXPORTS = {"households": household_data, "issues": issue_data, "teams": team_data}

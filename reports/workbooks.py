@@ -15,8 +15,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from yuncheng.spreadsheet import formula_safe
+
 from .imports.base import Importer, SheetDef
-from .xlsx import FORMULA_TRIGGERS, display_width, safe_text
+from .xlsx import display_width, safe_text
 
 OPTIONS_SHEET = "选项"
 VALIDATION_ROWS = 5000
@@ -26,14 +28,7 @@ FORMATS = {"date": "yyyy-mm-dd", "money": "#,##0.00", "int": "0", "month": "@"}
 
 
 def _text_cell(ws, value):
-    if isinstance(value, str):
-        value = safe_text(value)
-        if value[:1] in FORMULA_TRIGGERS:
-            cell = WriteOnlyCell(ws, value=value)
-            cell.data_type = "s"
-            cell.quotePrefix = True
-            return cell
-    return value
+    return formula_safe(ws, safe_text(value)) if isinstance(value, str) else value
 
 
 def _write_notes(book: Workbook, importer: type[Importer]):

@@ -23,12 +23,13 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
 
+from yuncheng.spreadsheet import formula_safe, safe_cell
+
 # Cell kinds and their Excel number formats.
 TEXT, INT, MONEY, DECIMAL, PCT, DATE = "text", "int", "money", "decimal", "pct", "date"
 NUMBER_FORMATS = {INT: "#,##0", MONEY: "#,##0.00", DECIMAL: "0.00", PCT: "0.00", DATE: "yyyy-mm-dd"}
 NUMERIC_KINDS = {INT, MONEY, DECIMAL, PCT}
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 _THIN = Side(style="thin", color="808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -174,10 +175,7 @@ class SheetWriter:
         self.rows_written = 0
 
     def _styled(self, value, *, bold=False, size=11, fill=None, border=True, align=_CENTER, fmt=None):
-        cell = WriteOnlyCell(self.ws, value=value)
-        if isinstance(value, str) and value[:1] in FORMULA_TRIGGERS:
-            cell.data_type = "s"
-            cell.quotePrefix = True
+        cell = safe_cell(self.ws, value)
         cell.font = Font(bold=bold, size=size)
         if fill:
             cell.fill = fill
@@ -214,13 +212,7 @@ class SheetWriter:
             if value is None or value == "":
                 add(None)
             elif type(value) is str:
-                if value[:1] in FORMULA_TRIGGERS:
-                    quoted = WriteOnlyCell(self.ws, value=safe_text(value))
-                    quoted.data_type = "s"
-                    quoted.quotePrefix = True
-                    add(quoted)
-                else:
-                    add(safe_text(value))
+                add(formula_safe(self.ws, safe_text(value)))
             elif cell is None:
                 add(value)
             else:

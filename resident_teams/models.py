@@ -211,10 +211,21 @@ class TeamMember(models.Model):
         return f"{self.name}（{self.get_role_display()}）"
 
 
+class AttendanceWeekQuerySet(models.QuerySet):
+    # 五天四夜: at least five days and four nights on station in the week.
+    COMPLIANT = Q(days_on_station__gte=WEEK_MIN_DAYS, nights_on_station__gte=WEEK_MIN_NIGHTS)
+
+    def starting_between(self, start: datetime.date, end: datetime.date):
+        return self.filter(week_start__gte=start, week_start__lte=end)
+
+    def compliant(self):
+        return self.filter(self.COMPLIANT)
+
+
 class AttendanceWeek(models.Model):
     """五天四夜 attendance of one member for one week (Monday–Sunday): days and nights on station,
     and leave with its approval. Compliance (≥ 5 days and ≥ 4 nights) is a database filter,
-    ``selectors.COMPLIANT``."""
+    ``AttendanceWeekQuerySet.COMPLIANT``."""
 
     AREA_LOOKUP = "member__team__station_code"
     SCOPE_OWNER_LOOKUPS = {"team_member": "member__user"}
@@ -230,6 +241,7 @@ class AttendanceWeek(models.Model):
     recorded_at = models.DateTimeField("填报时间", auto_now=True)
 
     history = HistoricalRecords()
+    objects = AttendanceWeekQuerySet.as_manager()
 
     class Meta:
         verbose_name = "五天四夜考勤"

@@ -7,6 +7,7 @@ database aggregates.
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import (
     BooleanField,
@@ -20,29 +21,26 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Sum,
     When,
 )
-from django.db.models.functions import Coalesce, Substr
+from django.db.models.functions import Coalesce
 
 from accounts.scoping import area_filter
+from yuncheng.numbers import percent
 from monitoring.models import Household
 
 from .models import (
     TEAM_MAX_SIZE,
     TEAM_MIN_OTHERS,
-    WEEK_MIN_DAYS,
-    WEEK_MIN_NIGHTS,
     AttendanceWeek,
+    AttendanceWeekQuerySet,
     MemberRole,
     StationKind,
     TeamMember,
-    TrainingKind,
     WorkTeam,
 )
 
-# 五天四夜: the member-week was on station at least five days and four nights.
-COMPLIANT = Q(days_on_station__gte=WEEK_MIN_DAYS, nights_on_station__gte=WEEK_MIN_NIGHTS)
+COMPLIANT = AttendanceWeekQuerySet.COMPLIANT  # 五天四夜
 
 
 def week_start_of(day: datetime.date) -> datetime.date:
@@ -135,51 +133,6 @@ def attendance_weeks(*, weeks: QuerySet) -> QuerySet:
     return weeks.annotate(compliant=ExpressionWrapper(COMPLIANT, output_field=BooleanField()))
 
 
-@dataclass(frozen=True)
-class Compliance:
-    member_weeks: int
-    compliant_weeks: int
-
-    @property
-    def pct(self) -> float | None:
-        """Compliant member-weeks / member-weeks in percent (None when nothing was recorded)."""
-        return round(100 * self.compliant_weeks / self.member_weeks, 1) if self.member_weeks else None
-
-
-def attendance_compliance(*, weeks: QuerySet) -> Compliance:
-    """五天四夜达标率 of a set of member-weeks (metrics.md ``teams.attendance_pct``)."""
-    row = weeks.aggregate(member_weeks=Count("pk"), compliant_weeks=Count("pk", filter=COMPLIANT))
-    return Compliance(row["member_weeks"], row["compliant_weeks"])
-
-
-def attendance_by_member(*, weeks: QuerySet) -> QuerySet:
-    """Per member: member-weeks and compliant member-weeks."""
-    return (
-        weeks.values("member_id", "member__name", "member__team_id")
-        .annotate(member_weeks=Count("pk"), compliant_weeks=Count("pk", filter=COMPLIANT))
-        .order_by("member__team_id", "member_id")
-    )
-
-
-def attendance_by_team(*, weeks: QuerySet) -> QuerySet:
-    """Per team: member-weeks and compliant member-weeks."""
-    return (
-        weeks.values("member__team_id", "member__team__code")
-        .annotate(member_weeks=Count("pk"), compliant_weeks=Count("pk", filter=COMPLIANT))
-        .order_by("member__team__code")
-    )
-
-
-def attendance_by_county(*, weeks: QuerySet) -> QuerySet:
-    """Per county (six-digit code): member-weeks and compliant member-weeks."""
-    return (
-        weeks.annotate(county_code=Substr("member__team__station_code", 1, 6))
-        .values("county_code")
-        .annotate(member_weeks=Count("pk"), compliant_weeks=Count("pk", filter=COMPLIANT))
-        .order_by("county_code")
-    )
-
-
 def attendance_calendar(*, team: WorkTeam, members: list[TeamMember], week_count: int = 12) -> dict:
     """The team's attendance as weeks × members: ``{"weeks": [monday, ...], "rows": [(monday, [cell, ...])]}``,
     where a cell is the member's AttendanceWeek (annotated ``compliant``) or None. The weeks are the
@@ -223,8 +176,8 @@ class Coverage:
     visited: int
 
     @property
-    def pct(self) -> float | None:
-        return round(100 * self.visited / self.households, 1) if self.households else None
+    def pct(self) -> Decimal | None:
+        return percent(self.visited, self.households, Decimal("0.1"))
 
 
 def visit_coverage(*, team: WorkTeam, date_from: datetime.date, date_to: datetime.date) -> Coverage:
@@ -240,25 +193,6 @@ def visit_coverage(*, team: WorkTeam, date_from: datetime.date, date_to: datetim
 
 def visit_list(*, visits: QuerySet) -> QuerySet:
     return visits.select_related("member", "member__team", "household")
-
-
-# --- trainings, inspections -----------------------------------------------------------------------
-
-
-def training_totals(*, sessions: QuerySet) -> dict:
-    """培训人次 (Σ attendees of every session) and the number of "书记讲给书记听" sessions."""
-    row = sessions.aggregate(
-        person_times=Sum("attendees"), sessions=Count("pk"), peer_sessions=Count("pk", filter=Q(kind=TrainingKind.PEER))
-    )
-    row["person_times"] = row["person_times"] or 0
-    return row
-
-
-def inspection_totals(*, inspections: QuerySet) -> dict:
-    """暗访次数 and 暗访通报次数 (inspections with a notification issued)."""
-    return inspections.aggregate(
-        inspections=Count("pk"), notifications=Count("pk", filter=Q(notification_issued=True))
-    )
 
 
 def attendance_period(*, weeks: QuerySet, count: int = 12) -> tuple[datetime.date, datetime.date] | None:

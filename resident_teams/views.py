@@ -4,12 +4,10 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.views.generic import TemplateView
-from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
 
 from accounts.roles import Role, role_of
 from accounts.scoping import get_scoped_or_404, scope
-from accounts.views import RoleRequiredMixin
+from accounts.views import RoleRequiredMixin, ScopedListView
 
 from . import selectors, services
 from .filtersets import WorkTeamFilterSet
@@ -22,7 +20,7 @@ def _today() -> datetime.date:
     return datetime.date.today()
 
 
-class TeamListView(RoleRequiredMixin, SingleTableMixin, FilterView):
+class TeamListView(ScopedListView):
     """驻村工作队 in the user's area, with serving members, 五天四夜 compliance over the latest 12 recorded
     weeks and the team rule."""
 
@@ -30,7 +28,7 @@ class TeamListView(RoleRequiredMixin, SingleTableMixin, FilterView):
     filterset_class = WorkTeamFilterSet
     table_class = WorkTeamTable
     template_name = "resident_teams/team_list.html"
-    table_pagination = {"per_page": 50}
+    title = "驻村工作队"
 
     def dispatch(self, request, *args, **kwargs):
         # A 驻村队员's own page is "my attendance and visits"; the list is for the area roles.
@@ -45,7 +43,7 @@ class TeamListView(RoleRequiredMixin, SingleTableMixin, FilterView):
         return selectors.team_list(teams=teams, on=_today(), week_from=week_from, week_to=week_to)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(title="驻村工作队", period=self.period, **kwargs)
+        return super().get_context_data(period=self.period, **kwargs)
 
 
 class TeamDetailView(RoleRequiredMixin, TemplateView):

@@ -90,3 +90,18 @@ def client_for(client):
         return client
 
     return login
+
+
+@pytest.fixture
+def figures(make_user):
+    """``figures(*keys, year=2023, quarter=4, area=None)`` → the catalogue's figures (``metric_values``) of the
+    area (None: the city), read as a city leader — the one path every page, chart and report reads them by."""
+    from dashboard.catalogue import metric_values
+    from villages.selectors import area_get
+
+    leader = make_user("figures_leader", Role.LEADER, CITY_CODE)
+
+    def read(*keys, year=2023, quarter=4, area=None):
+        return metric_values(user=leader, area=area_get(code=area), year=year, quarter=quarter, keys=keys)
+
+    return read

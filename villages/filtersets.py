@@ -1,7 +1,6 @@
 import django_filters
-from django.db.models import Q
 
-from yuncheng.filters import YesNoFilter
+from yuncheng.filters import YesNoFilter, name_or_code_q
 
 from .models import County, CountyCategory, RelocationSite, Township, Village
 
@@ -15,7 +14,7 @@ class CountyFilterSet(django_filters.FilterSet):
         fields = ["q", "category"]
 
     def search(self, queryset, name, value):
-        return queryset.filter(Q(name__contains=value) | Q(code__startswith=value))
+        return queryset.filter(name_or_code_q(value))
 
 
 class TownshipFilterSet(django_filters.FilterSet):
@@ -26,7 +25,7 @@ class TownshipFilterSet(django_filters.FilterSet):
         fields = ["q"]
 
     def search(self, queryset, name, value):
-        return queryset.filter(Q(name__contains=value) | Q(code__startswith=value))
+        return queryset.filter(name_or_code_q(value))
 
 
 class VillageFilterSet(django_filters.FilterSet):
@@ -40,7 +39,7 @@ class VillageFilterSet(django_filters.FilterSet):
         fields = ["q", "county", "is_poverty_village", "is_demo_village"]
 
     def search(self, queryset, name, value):
-        return queryset.filter(Q(name__contains=value) | Q(code__startswith=value))
+        return queryset.filter(name_or_code_q(value))
 
 
 class RelocationSiteFilterSet(django_filters.FilterSet):

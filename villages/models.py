@@ -11,6 +11,19 @@ from django.db.models.functions import Length
 from django.db.models.lookups import Exact, StartsWith
 
 
+CITY_CODE = "140800"  # 运城市 (GB/T 2260); the platform's whole area
+CITY_NAME = "运城市"
+
+
+def area_prefix(code: str) -> str:
+    """The prefix that every code inside the area starts with (the city 140800 → "1408"). How codes nest
+    is a fact of the geography; ``accounts.scoping.area_filter`` turns it into the one area filter."""
+    code = (code or "").strip()
+    if len(code) == 6 and code.endswith("00"):
+        return code[:4]
+    return code
+
+
 def _digits(n: int) -> RegexValidator:
     return RegexValidator(rf"^[0-9]{{{n}}}$", f"代码须为 {n} 位数字")
 
@@ -154,6 +167,10 @@ class RelocationSite(models.Model):
 
     def __str__(self):
         return self.name
+
+
+COLLECTIVE_100K = 100_000  # 集体经济收入10万元以上
+COLLECTIVE_300K = 300_000  # 集体经济收入30万元以上
 
 
 class VillageCollectiveEconomy(models.Model):

@@ -4,9 +4,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 
-from accounts.roles import CITY_CODE, CITY_NAME
-
-from .models import County, RelocationSite, Township, Village
+from .models import CITY_CODE, CITY_NAME, County, RelocationSite, Township, Village, area_prefix
 
 LEVEL_CITY = "city"
 LEVEL_COUNTY = "county"
@@ -26,7 +24,7 @@ class Area:
     @property
     def prefix(self) -> str:
         """Every code inside the area starts with this (the city's 140800 → 1408)."""
-        return self.code[:4] if self.level == LEVEL_CITY else self.code
+        return area_prefix(self.code)
 
     @property
     def chain(self) -> tuple["Area", ...]:

@@ -1,9 +1,8 @@
 from django.views.generic import TemplateView
-from django_filters.views import FilterView
-from django_tables2 import RequestConfig, SingleTableMixin
+from django_tables2 import RequestConfig
 
 from accounts.scoping import get_scoped_or_404, scope
-from accounts.views import RoleRequiredMixin
+from accounts.views import RoleRequiredMixin, ScopedListView
 
 from . import selectors
 from .filtersets import CountyFilterSet, RelocationSiteFilterSet, VillageFilterSet
@@ -11,21 +10,11 @@ from .models import County, RelocationSite, Township, Village
 from .tables import CountyTable, RelocationSiteTable, TownshipTable, VillageTable
 
 
-class ScopedListView(RoleRequiredMixin, SingleTableMixin, FilterView):
-    """A list page: the model's queryset through the scoping function, a FilterSet and a Table."""
-
+class GeographyListView(ScopedListView):
     template_name = "villages/list.html"
-    table_pagination = {"per_page": 50}
-    title = ""
-
-    def get_queryset(self):
-        return scope(self.model.objects.all(), self.request.user)
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(title=self.title, **kwargs)
 
 
-class CountyListView(ScopedListView):
+class CountyListView(GeographyListView):
     model = County
     filterset_class = CountyFilterSet
     table_class = CountyTable
@@ -35,7 +24,7 @@ class CountyListView(ScopedListView):
         return selectors.county_list(counties=super().get_queryset())
 
 
-class VillageListView(ScopedListView):
+class VillageListView(GeographyListView):
     model = Village
     filterset_class = VillageFilterSet
     table_class = VillageTable
@@ -45,7 +34,7 @@ class VillageListView(ScopedListView):
         return selectors.village_list(villages=super().get_queryset())
 
 
-class RelocationSiteListView(ScopedListView):
+class RelocationSiteListView(GeographyListView):
     model = RelocationSite
     filterset_class = RelocationSiteFilterSet
     table_class = RelocationSiteTable

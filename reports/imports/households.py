@@ -22,7 +22,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.scoping import code_in_area
-from dashboard.summaries import summaries_invalidate
+from dashboard.village_summaries import summaries_invalidate
 from monitoring.models import (
     AssistanceMeasure,
     Education,

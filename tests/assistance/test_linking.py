@@ -1,25 +1,20 @@
 """A person employed is linked to the registry by ID number, so that 脱贫劳动力 are counted, not typed."""
 
-import datetime
-
 from django.urls import reverse
 
-from assistance import selectors
-from assistance.models import PVEmployee, Workshop, WorkshopEmployee
+from assistance.models import PVEmployee, WorkshopEmployee
 from assistance.services import employees_link_members, workshop_employee_create
 
 from .factories import PVEmployeeFactory, PVStationFactory, WorkshopEmployeeFactory, WorkshopFactory
 
-YEAR_2023 = dict(start=datetime.date(2023, 1, 1), end=datetime.date(2023, 12, 31))
 
-
-def test_employee_registered_by_id_number_is_linked_and_counted(geo, registry):
+def test_employee_registered_by_id_number_is_linked_and_counted(geo, registry, figures):
     workshop = WorkshopFactory(village=geo.jia1)
 
     employee = workshop_employee_create(workshop=workshop, name="某某", id_number=registry.poverty.id_number.lower())
 
     assert employee.member == registry.poverty
-    assert selectors.workshop_totals(workshops=Workshop.objects.all(), **YEAR_2023)["poverty_jobs"] == 1
+    assert figures("employment.workshop_poverty_jobs") == {"employment.workshop_poverty_jobs": 1}
 
 
 def test_employee_not_in_the_registry_stays_unlinked(geo):

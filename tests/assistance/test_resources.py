@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from assistance import selectors
-from assistance.models import AssistanceProject, ConsumptionSale, FundingSource, ProjectStatus, PVStation
+from assistance.models import AssistanceProject, FundingSource, ProjectStatus, PVStation
 
 from .factories import (
     AssistanceProjectFactory,
@@ -18,7 +18,12 @@ from .factories import (
 )
 
 
-def test_pv_income_posts_and_beneficiaries_of_a_year(geo, registry):
+PV_FIGURES = ("employment.pv_stations", "employment.pv_income", "employment.pv_posts", "employment.pv_beneficiaries")
+PROJECT_FIGURES = ("funds.linkage", "funds.unit_assistance", "funds.unit_projects")
+CONSUMPTION_FIGURES = ("consumption.platforms", "consumption.sales", "consumption.beneficiaries")
+
+
+def test_pv_income_posts_and_beneficiaries_of_a_year(geo, registry, figures):
     station = PVStationFactory(village=geo.jia1)
     other = PVStationFactory(village=geo.jia2)
     PVIncomeFactory(station=station, year=2023, income=Decimal("12000.50"), posts=3)
@@ -28,10 +33,8 @@ def test_pv_income_posts_and_beneficiaries_of_a_year(geo, registry):
         PVEmployeeFactory(station=station, year=2023, member=member)
     PVEmployeeFactory(station=station, year=2022, member=registry.both)
 
-    totals = selectors.pv_totals(stations=PVStation.objects.all(), year=2023)
-
-    assert totals == {"stations": 2, "income": Decimal("20000.50"), "posts": 4, "beneficiaries": 2}
-    assert selectors.pv_totals(stations=PVStation.objects.filter(village=geo.jia2), year=2023)["income"] == 8000
+    assert list(figures(*PV_FIGURES).values()) == [2, Decimal("20000.50"), 4, 2]
+    assert figures("employment.pv_income", area=geo.jia2.code) == {"employment.pv_income": Decimal("8000.00")}
 
 
 def test_pv_station_list_shows_the_chosen_years_income(geo, registry):
@@ -48,7 +51,7 @@ def test_pv_station_list_shows_the_chosen_years_income(geo, registry):
         Decimal("12000.00"), 3, 2, 1)
 
 
-def test_linkage_funds_unit_funds_and_unit_projects_of_ten_thousand_or_more_cancelled_left_out(geo):
+def test_linkage_funds_unit_funds_and_unit_projects_of_ten_thousand_or_more_cancelled_left_out(geo, figures):
     AssistanceProjectFactory(county=geo.pinglu, amount=Decimal("3000000"), year=2023)
     AssistanceProjectFactory(county=geo.pinglu, village=geo.jia1, amount=Decimal("200000"), year=2023)
     AssistanceProjectFactory(county=geo.pinglu, amount=Decimal("1000000"), year=2022)
@@ -58,12 +61,8 @@ def test_linkage_funds_unit_funds_and_unit_projects_of_ten_thousand_or_more_canc
     AssistanceProjectFactory(county=geo.xia, funding_source=FundingSource.OTHER, amount=Decimal("70000"))
     AssistanceProjectFactory(county=geo.pinglu, amount=Decimal("800000"), status=ProjectStatus.CANCELLED)
 
-    totals = selectors.project_totals(projects=AssistanceProject.objects.all(), year=2023)
-
-    assert totals == {"linkage": Decimal("3200000"), "unit_assistance": Decimal("69999.99"), "unit_projects": 2}
-    pinglu = selectors.project_totals(projects=AssistanceProject.objects.filter(area_code__startswith="140829"),
-                                      year=2023)
-    assert pinglu["linkage"] == Decimal("3200000") and pinglu["unit_projects"] == 0
+    assert list(figures(*PROJECT_FIGURES).values()) == [Decimal("3200000.00"), Decimal("69999.99"), 2]
+    assert list(figures(*PROJECT_FIGURES, area="140829").values()) == [Decimal("3200000.00"), Decimal("0.00"), 0]
 
 
 def test_a_village_project_is_filed_under_the_village_code(geo):
@@ -84,7 +83,7 @@ def test_a_project_in_a_village_of_another_county_is_refused(geo):
     assert "实施行政村须在所属区县内" in str(error.value)
 
 
-def test_consumption_sales_to_a_quarter_and_for_the_year(geo):
+def test_consumption_sales_to_a_quarter_and_for_the_year(geo, figures):
     hall, online = ConsumptionPlatformFactory(name="运城消费帮扶馆"), ConsumptionPlatformFactory(name="832平台")
     ConsumptionSaleFactory(platform=hall, county=geo.pinglu, quarter=1, amount=Decimal("100000"), beneficiaries=50)
     ConsumptionSaleFactory(platform=hall, county=geo.pinglu, quarter=None, month=8, amount=Decimal("30000"),
@@ -94,12 +93,9 @@ def test_consumption_sales_to_a_quarter_and_for_the_year(geo):
     # a record for the whole year counts in every quarter of it
     ConsumptionSaleFactory(platform=hall, county=geo.xia, quarter=None, amount=Decimal("5000"), beneficiaries=1)
 
-    sales = ConsumptionSale.objects.all()
-    assert selectors.consumption_totals(sales=sales, year=2023) == {
-        "platforms": 2, "sales": Decimal("205000"), "beneficiaries": 76}
-    assert selectors.consumption_totals(sales=sales, year=2023, quarter=3) == {
-        "platforms": 1, "sales": Decimal("135000"), "beneficiaries": 56}
-    assert selectors.consumption_totals(sales=sales.filter(county=geo.xia), year=2023)["sales"] == 75000
+    assert list(figures(*CONSUMPTION_FIGURES, quarter=4).values()) == [2, Decimal("205000.00"), 76]
+    assert list(figures(*CONSUMPTION_FIGURES, quarter=3).values()) == [1, Decimal("135000.00"), 56]
+    assert figures("consumption.sales", area="140828") == {"consumption.sales": Decimal("75000.00")}
 
 
 def test_a_sale_cannot_name_both_a_quarter_and_a_month(geo):

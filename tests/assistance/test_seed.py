@@ -1,18 +1,26 @@
 """seed_demo's 帮扶资源: the report's figures arise from the generated records, and a second run adds nothing."""
 
-import datetime
 from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
 
-from assistance import selectors
-from assistance.models import AssistanceProject, ConsumptionSale, PVStation, Workshop, WorkshopEmployee
-from villages.models import Village, VillageCollectiveEconomy
+from assistance.models import WorkshopEmployee
+from villages.models import Village
 
 from .factories import HouseholdFactory, MemberFactory
 
 pytestmark = pytest.mark.django_db
+
+
+RESOURCE_FIGURES = (
+    "employment.workshops", "employment.workshop_jobs", "employment.workshop_poverty_jobs",
+    "employment.pv_stations", "employment.pv_income", "employment.pv_posts", "employment.pv_beneficiaries",
+    "funds.linkage", "funds.unit_assistance", "funds.unit_projects",
+    "consumption.platforms", "consumption.sales", "consumption.beneficiaries",
+    "collective.villages_over_100k_pct", "collective.villages_over_300k", "collective.cooperatives",
+    "collective.trusteeship_services",
+)
 
 
 def _seed(*apps):
@@ -35,32 +43,22 @@ def small_registry():
             MemberFactory(household=HouseholdFactory(village=village))
 
 
-def test_demo_data_gives_the_reports_2023_figures_and_lower_2022_ones(small_registry):
+def test_demo_data_gives_the_reports_2023_figures_and_lower_2022_ones(small_registry, figures):
     _seed("assistance")
-    # the third quarter of 2023, the dashboard's default period
-    july, end = datetime.date(2023, 7, 1), datetime.date(2023, 9, 30)
-    workshops = selectors.workshop_totals(workshops=Workshop.objects.all(), start=july, end=end)
+    # the third quarter of 2023, the dashboard's default period, read through the catalogue
+    now = figures(*RESOURCE_FIGURES, quarter=3)
     # Workshop and job counts are full size at every scale; the registry links scale with the registry.
-    assert (workshops["workshops"], workshops["jobs"]) == (271, 8982)
-    assert workshops["poverty_jobs"] == round(4078 * 0.01)
-    assert selectors.pv_totals(stations=PVStation.objects.all(), year=2023) == {
-        "stations": 194, "income": Decimal("3470000"), "posts": 358, "beneficiaries": round(291 * 0.01)}
-    assert selectors.project_totals(projects=AssistanceProject.objects.all(), year=2023) == {
-        "linkage": Decimal("920000000"), "unit_assistance": Decimal("189000000"), "unit_projects": 225}
-    assert selectors.consumption_totals(sales=ConsumptionSale.objects.all(), year=2023, quarter=3) == {
-        "platforms": 14, "sales": Decimal("616000000"), "beneficiaries": 78600}
-    collective = selectors.collective_economy_totals(
-        records=VillageCollectiveEconomy.objects.all(), villages=Village.objects.all(), year=2023)
-    assert (collective["over_100k_pct"], collective["over_300k"], collective["cooperatives"],
-            collective["trusteeship_services"]) == (Decimal("100.00"), 659, 526, 171)
+    assert (now["employment.workshops"], now["employment.workshop_jobs"]) == (271, 8982)
+    assert now["employment.workshop_poverty_jobs"] == round(4078 * 0.01)
+    assert [now[key] for key in RESOURCE_FIGURES[3:7]] == [194, Decimal("3470000.00"), 358, round(291 * 0.01)]
+    assert [now[key] for key in RESOURCE_FIGURES[7:10]] == [Decimal("920000000.00"), Decimal("189000000.00"), 225]
+    assert [now[key] for key in RESOURCE_FIGURES[10:13]] == [14, Decimal("616000000.00"), 78600]
+    assert [now[key] for key in RESOURCE_FIGURES[13:]] == [Decimal("100.00"), 659, 526, 171]
 
-    earlier = selectors.collective_economy_totals(
-        records=VillageCollectiveEconomy.objects.all(), villages=Village.objects.all(), year=2022)
-    assert earlier["over_300k"] < 659 and earlier["over_100k"] < 2172
-    earlier_shops = selectors.workshop_totals(workshops=Workshop.objects.all(), start=july.replace(year=2022),
-                                              end=end.replace(year=2022))
-    assert earlier_shops["workshops"] < 271 and earlier_shops["jobs"] < 8982
-    assert selectors.project_totals(projects=AssistanceProject.objects.all(), year=2022)["linkage"] < 920_000_000
+    earlier = figures(*RESOURCE_FIGURES, year=2022, quarter=3)
+    assert earlier["collective.villages_over_300k"] < 659 and earlier["collective.villages_over_100k_pct"] < 100
+    assert earlier["employment.workshops"] < 271 and earlier["employment.workshop_jobs"] < 8982
+    assert earlier["funds.linkage"] < 920_000_000
 
     linked = WorkshopEmployee.objects.filter(member__isnull=False).select_related("member__household", "workshop")
     assert all(e.member.household.village_id[:6] == e.workshop.village_id[:6] for e in linked)

@@ -59,11 +59,34 @@ def test_chart_query_count_does_not_grow_with_counties(city, users, client_for, 
     _chart(client, "issues-by-area")
     # session, user, the county list, the issues grouped by county
     with django_assert_num_queries(4):
-        _chart(client, "issues-by-area")
+        city_chart = _chart(client, "issues-by-area")
+    assert (city_chart.status_code, len(city_chart.json()["labels"])) == (200, 13)
     # a county: + its area lookup; the townships instead of the counties
     with django_assert_num_queries(5):
-        _chart(client, "issues-by-area", area="140829")
+        county_chart = _chart(client, "issues-by-area", area="140829")
+    assert (county_chart.status_code, county_chart.json()["codes"]) == (200, ["140829100", "140829101"])
 
 
 def test_unknown_chart_is_404(users, client_for):
     assert client_for(users.city_leader).get("/dashboard/charts/nope/").status_code == 404
+
+
+def test_chart_views_are_django_chartjs_views_and_its_old_chartjs_is_never_served(settings):
+    from chartjs.views.base import JSONResponseMixin
+    from django.contrib.staticfiles import finders
+
+    from dashboard.views import ChartView
+
+    assert issubclass(ChartView, JSONResponseMixin)
+    assert "chartjs" not in settings.INSTALLED_APPS
+    assert finders.find("js/Chart.min.js") is None  # the package's bundled Chart.js 2
+    assert finders.find("vendor/chartjs/chart.umd.min.js") is not None  # Chart.js 4 from npm
+
+
+def test_a_chart_keeps_its_own_colours_and_options(city, users, client_for):
+    body = _chart(client_for(users.city_leader), "issues-by-area").json()
+
+    assert [d["backgroundColor"] for d in body["datasets"]] == ["#27ae60", "#2c6fbb", "#c0392b"]
+    assert [d["stack"] for d in body["datasets"]] == ["s", "s", "s"]
+    assert body["options"]["scales"]["x"]["stacked"] is True
+    assert set(body) == {"title", "type", "labels", "codes", "datasets", "options"}

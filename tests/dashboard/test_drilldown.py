@@ -83,4 +83,7 @@ def test_drilldown_page_query_count_is_fixed(city, users, client_for, django_ass
     # session, user, permission check (user perms, group perms), count, one page of rows with
     # households and villages joined, the counties for the "by lower area" links.
     with django_assert_num_queries(7):
-        client.get("/dashboard/records/monitoring.persons/", {"year": 2023, "quarter": 3})
+        response = client.get("/dashboard/records/monitoring.persons/", {"year": 2023, "quarter": 3})
+    assert response.status_code == 200
+    assert response.context["total"] == metric_values(user=users.city_leader, area=None, year=2023, quarter=3,
+                                                      keys=["monitoring.persons"])["monitoring.persons"]

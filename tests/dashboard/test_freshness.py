@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from dashboard.catalogue import metric_values
 from dashboard.models import VillageSummary
-from dashboard.summaries import refresh_summaries, summaries_invalidate
+from dashboard.village_summaries import refresh_summaries, summaries_invalidate
 from dashboard.periods import Period
 
 

@@ -2,6 +2,7 @@
 are worked out by hand in the comments (never by calling the catalogue)."""
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -94,8 +95,18 @@ PINGLU_2023Q3 = {
 }
 
 
+def _shared_reference(name: str) -> Path:
+    """The design's reference file: ``shared/`` lies beside the clone (CI), or beside a folder above the
+    working tree (a git worktree of the clone)."""
+    for folder in Path(__file__).resolve().parents:
+        found = folder / "shared" / "reference" / name
+        if found.is_file():
+            return found
+    raise AssertionError(f"shared/reference/{name} not found beside the repository or above it")
+
+
 def test_every_key_of_the_reference_catalogue_is_declared_in_order():
-    keys = [line.split("|")[1].strip() for line in open("/work/shared/reference/metrics.md", encoding="utf-8")
+    keys = [line.split("|")[1].strip() for line in _shared_reference("metrics.md").open(encoding="utf-8")
             if line.startswith("| ") and "." in line.split("|")[1] and not line.startswith("| key")]
     assert list(METRICS) == keys
 

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from dashboard.summaries import summaries_ensure
+from dashboard.village_summaries import summaries_ensure
 from dashboard.periods import Period
 
 

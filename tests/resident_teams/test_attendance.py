@@ -1,8 +1,10 @@
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 
+from dashboard.catalogue import metric_values, metric_values_by_child
 from resident_teams import selectors, services
 from resident_teams.models import AttendanceWeek
 
@@ -13,15 +15,14 @@ from .factories import MONDAY, AttendanceWeekFactory, TeamMemberFactory, WorkTea
     ("days", "nights", "compliant"),
     [(4, 4, False), (5, 3, False), (5, 4, True), (7, 7, True), (0, 0, False)],
 )
-def test_weekly_compliance_is_computed_by_the_database_at_the_edges(teams, days, nights, compliant):
+def test_weekly_compliance_is_computed_by_the_database_at_the_edges(teams, figures, days, nights, compliant):
     AttendanceWeekFactory(member=teams.jia.me, days_on_station=days, nights_on_station=nights)
     week = selectors.attendance_weeks(weeks=AttendanceWeek.objects.all()).get()
     assert week.compliant is compliant
-    summary = selectors.attendance_compliance(weeks=AttendanceWeek.objects.all())
-    assert (summary.member_weeks, summary.compliant_weeks) == (1, int(compliant))
+    assert figures("teams.attendance_pct") == {"teams.attendance_pct": Decimal("100.00" if compliant else "0.00")}
 
 
-def test_compliance_per_member_team_and_county(teams):
+def test_compliance_rate_of_the_city_and_of_each_county(teams, users):
     weeks = [MONDAY - datetime.timedelta(days=7 * i) for i in range(4)]
     # 甲一村 (平陆县): the secretary keeps every week, 李 misses one (5 days 3 nights), 王 misses two (4 days 4 nights).
     for i, week in enumerate(weeks):
@@ -31,21 +32,14 @@ def test_compliance_per_member_team_and_county(teams):
                               nights_on_station=4)
     # 丙一村 (夏县): one member, one compliant week.
     AttendanceWeekFactory(member=teams.bing.m1, week_start=weeks[0])
-    rows = AttendanceWeek.objects.all()
+    keys = ["teams.attendance_pct"]
 
-    by_member = {r["member__name"]: (r["compliant_weeks"], r["member_weeks"])
-                 for r in selectors.attendance_by_member(weeks=rows)}
-    assert by_member == {"张书记": (4, 4), "李队员": (3, 4), "王队员": (2, 4), "钱队员": (1, 1)}
-
-    by_team = {r["member__team__code"]: (r["compliant_weeks"], r["member_weeks"])
-               for r in selectors.attendance_by_team(weeks=rows)}
-    assert by_team == {"ZC-PL-001": (9, 12), "ZC-XX-001": (1, 1)}
-
-    by_county = {r["county_code"]: (r["compliant_weeks"], r["member_weeks"])
-                 for r in selectors.attendance_by_county(weeks=rows)}
-    assert by_county == {"140829": (9, 12), "140828": (1, 1)}
-
-    assert selectors.attendance_compliance(weeks=rows).pct == pytest.approx(76.9)
+    # 10 of 13 member-weeks in the city; 9 of 12 in 平陆县, 1 of 1 in 夏县
+    assert metric_values(user=users.city_leader, area=None, year=2023, quarter=4, keys=keys) == {
+        keys[0]: Decimal("76.92")}
+    by_county = {area.code: values[keys[0]] for area, values in
+                 metric_values_by_child(user=users.city_leader, area=None, year=2023, quarter=4, keys=keys)}
+    assert (by_county["140829"], by_county["140828"]) == (Decimal("75.00"), Decimal("100.00"))
 
 
 def test_team_list_counts_member_weeks_inside_the_period_only(teams):

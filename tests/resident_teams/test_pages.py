@@ -105,7 +105,9 @@ def test_team_page_query_count_is_fixed(teams, users, client_for, geo, django_as
     # session, user with profile, user + group permissions (2), the team (scoped), the team annotated,
     # members, calendar weeks, calendar cells, coverage, visits, evaluations
     with django_assert_num_queries(12):
-        client.get(url)
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response.context["team"].code == "ZC-PL-001"
 
 
 def test_team_member_page_query_count_is_fixed(teams, users, client_for, geo, django_assert_num_queries):
@@ -117,7 +119,9 @@ def test_team_member_page_query_count_is_fixed(teams, users, client_for, geo, dj
     # session, user with profile, own member record with team and station, user + group permissions (2),
     # household choices, own weeks, own visits
     with django_assert_num_queries(8):
-        client.get(url)
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response.context["member"] == teams.jia.me
 
 
 def test_team_member_records_a_week_and_a_visit_on_their_page(teams, users, client_for, geo):

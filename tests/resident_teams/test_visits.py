@@ -1,4 +1,5 @@
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -22,7 +23,7 @@ def test_coverage_is_the_share_of_monitored_households_of_the_station_visited_in
     VisitFactory(member=teams.jia.me, household=ordinary, visited_on=MONDAY)  # not monitored
 
     coverage = selectors.visit_coverage(team=teams.jia_team, date_from=START, date_to=END)
-    assert (coverage.households, coverage.visited, coverage.pct) == (4, 2, 50.0)
+    assert (coverage.households, coverage.visited, coverage.pct) == (4, 2, Decimal("50.0"))
 
 
 def test_visits_by_another_team_do_not_count(teams, geo):

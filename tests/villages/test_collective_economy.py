@@ -5,13 +5,16 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from assistance import selectors
-from villages.models import Village, VillageCollectiveEconomy
+from villages.models import VillageCollectiveEconomy
 
 from ..assistance.factories import CollectiveEconomyFactory
 
 
-def test_share_of_villages_over_100k_and_300k_with_cooperatives_and_services(geo):
+COLLECTIVE_FIGURES = ("collective.villages_over_100k_pct", "collective.villages_over_300k",
+                      "collective.villages_over_300k_pct", "collective.cooperatives", "collective.trusteeship_services")
+
+
+def test_share_of_villages_over_100k_and_300k_with_cooperatives_and_services(geo, figures):
     CollectiveEconomyFactory(village=geo.jia1, income=Decimal("300000.00"), party_branch_cooperatives=2,
                              trusteeship_services=1)
     CollectiveEconomyFactory(village=geo.jia2, income=Decimal("299999.99"), party_branch_cooperatives=1)
@@ -19,25 +22,16 @@ def test_share_of_villages_over_100k_and_300k_with_cooperatives_and_services(geo
     CollectiveEconomyFactory(village=geo.bing1, income=Decimal("500000.00"), trusteeship_services=3)
     CollectiveEconomyFactory(village=geo.jia1, year=2022, income=Decimal("80000.00"), party_branch_cooperatives=1)
 
-    totals = selectors.collective_economy_totals(
-        records=VillageCollectiveEconomy.objects.all(), villages=Village.objects.all(), year=2023
-    )
-
-    assert totals == {
-        "villages": 4, "reported": 4, "over_100k": 3, "over_300k": 2, "cooperatives": 3,
-        "trusteeship_services": 4, "over_100k_pct": Decimal("75.00"), "over_300k_pct": Decimal("50.00"),
-    }
+    # four villages in the area, three of them at 10万 or more, two at 30万 or more
+    assert list(figures(*COLLECTIVE_FIGURES).values()) == [Decimal("75.00"), 2, Decimal("50.00"), 3, 4]
 
 
-def test_a_village_without_a_record_counts_against_the_share(geo):
+def test_a_village_without_a_record_counts_against_the_share(geo, figures):
     CollectiveEconomyFactory(village=geo.jia1, income=Decimal("120000"))
 
-    totals = selectors.collective_economy_totals(
-        records=VillageCollectiveEconomy.objects.filter(village__county=geo.pinglu),
-        villages=Village.objects.filter(county=geo.pinglu), year=2023,
-    )
-
-    assert (totals["villages"], totals["over_100k"], totals["over_100k_pct"]) == (3, 1, Decimal("33.33"))
+    # one of 平陆县's three villages
+    assert figures("collective.villages_over_100k_pct", area="140829") == {
+        "collective.villages_over_100k_pct": Decimal("33.33")}
 
 
 def test_a_village_has_one_record_a_year(geo):

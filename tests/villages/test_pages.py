@@ -74,7 +74,9 @@ def test_county_page_query_count_is_fixed(client_for, users, django_assert_num_q
     # session, user with profile, user + group permissions (2), the county (scoped), its area name,
     # townships: count + page, villages: count + page, the county summary counts
     with django_assert_num_queries(11):
-        client.get(reverse("villages:county_detail", args=["140829"]))
+        response = client.get(reverse("villages:county_detail", args=["140829"]))
+    assert response.status_code == 200
+    assert [row.record.name for row in response.context["township_table"].rows] == ["甲镇", "乙镇"]
 
 
 def test_county_page_lists_townships_in_code_order(client_for, users):

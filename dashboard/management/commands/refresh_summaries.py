@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from dashboard.periods import PeriodError, period_default, period_parse
-from dashboard.summaries import refresh_summaries
+from dashboard.village_summaries import refresh_summaries
 
 
 class Command(BaseCommand):

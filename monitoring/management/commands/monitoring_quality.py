@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.roles import CITY_CODE
-from accounts.scoping import area_prefix
+from accounts.scoping import in_area
 from monitoring.models import Household
+from villages.models import CITY_CODE
 from monitoring.quality import CHECKS_BY_KEY, check_households, quality_summary
 
 
@@ -14,7 +14,7 @@ class Command(BaseCommand):
         parser.add_argument("--list", dest="key", choices=sorted(CHECKS_BY_KEY), help="列出该检查项的问题户编号")
 
     def handle(self, *args, area, key, **options):
-        households = Household.objects.filter(village__code__startswith=area_prefix(area))
+        households = in_area(Household.objects.all(), "village__code", area)
         if key:
             for code, name in check_households(key=key, households=households).values_list("code", "head_name"):
                 self.stdout.write(f"{code}\t{name}")

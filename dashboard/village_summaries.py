@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 
-from accounts.scoping import area_filter
+from accounts.scoping import in_area
 from villages.models import Village
 
 from .models import SUMMARY_PARTS, VillageSummary
@@ -48,37 +48,26 @@ def summaries_ensure(*, prefix: str, periods: list[Period]) -> None:
     for period in periods:
         stale |= ~Exists(VillageSummary.objects.filter(village_id=OuterRef("code"), year=period.year,
                                                        quarter=period.quarter))
-    missing = list(Village.objects.filter(code__startswith=prefix).filter(stale).values_list("code", flat=True))
+    villages = in_area(Village.objects.all(), "code", prefix)
+    missing = list(villages.filter(stale).values_list("code", flat=True))
     if not missing:
         return
-    everything = len(missing) == Village.objects.filter(code__startswith=prefix).count()
+    everything = len(missing) == villages.count()
     for period in periods:
         summaries_build(period=period, village_codes=None if everything else missing, prefix=prefix)
-
-
-def _age_bounds(day: datetime.date, low: int, high: int) -> tuple[datetime.date, datetime.date]:
-    """Birth dates of persons aged low..high (inclusive, whole years) on ``day``: (born after, born on or before)."""
-
-    def years_before(years):
-        try:
-            return day.replace(year=day.year - years)
-        except ValueError:  # 29 February
-            return day.replace(year=day.year - years, day=28)
-
-    return years_before(high + 1), years_before(low)
 
 
 @transaction.atomic
 def summaries_build(*, period: Period, village_codes=None, prefix: str = "") -> int:
     """Compute and store the summaries of the villages (None: every village inside ``prefix``)."""
     if village_codes is None:
-        codes = list(Village.objects.filter(code__startswith=prefix).values_list("code", flat=True))
+        codes = list(in_area(Village.objects.all(), "code", prefix).values_list("code", flat=True))
     else:
         codes = list(village_codes)
     parts = _registry_parts(period=period, village_codes=None if village_codes is None else codes, prefix=prefix)
     old = VillageSummary.objects.filter(year=period.year, quarter=period.quarter)
     if village_codes is None:
-        old.filter(village__code__startswith=prefix).delete()
+        in_area(old, "village__code", prefix).delete()
     else:
         old.filter(village_id__in=codes).delete()
     rows = [
@@ -92,10 +81,6 @@ def summaries_build(*, period: Period, village_codes=None, prefix: str = "") -> 
 def _registry_parts(*, period: Period, village_codes, prefix: str) -> dict[str, dict]:
     """The registry's parts of the metrics per village: six grouped aggregates, whatever the number of villages."""
     from monitoring.models import (
-        DEVELOPMENT_MEASURES,
-        LABOUR_SKILLS_ABLE,
-        OUTSIDE_COUNTY,
-        WORKING_AGE,
         AssistanceMeasure,
         Employment,
         Household,
@@ -106,13 +91,12 @@ def _registry_parts(*, period: Period, village_codes, prefix: str) -> dict[str, 
     )
 
     end = period.end
-    born_after, born_by = _age_bounds(end, *WORKING_AGE)
 
     village_households = (
         Household.objects.filter(village_id__in=village_codes).values("pk") if village_codes is not None else None
     )
 
-    def in_area(queryset, path):
+    def narrow(queryset, path):
         """Narrow to the villages being computed. For a list of villages, rows of other tables are picked
         by ``household IN (the villages' households)`` so that both databases go through the household
         index (SQLite otherwise preferred e.g. the labour-skill index and read every labourer)."""
@@ -120,9 +104,7 @@ def _registry_parts(*, period: Period, village_codes, prefix: str) -> dict[str, 
             if path == "village_id":
                 return queryset.filter(village_id__in=village_codes)
             return queryset.filter(**{path.replace("__village_id", "__in"): village_households})
-        if prefix:
-            return queryset.filter(**area_filter(path, prefix))
-        return queryset
+        return in_area(queryset, path, prefix)
 
     parts: dict[str, dict] = defaultdict(dict)
 
@@ -131,25 +113,22 @@ def _registry_parts(*, period: Period, village_codes, prefix: str) -> dict[str, 
     # scan the (status, month) index once per household.
     # The sets are narrowed to the villages being computed, so that recomputing one village after a
     # write reads that village's rows only.
-    identified = in_area(MonitoringRecord.objects.identified_as_of(end), "household__village_id")
-    identified_ids = identified.values("household_id")
-    open_ids = identified.exclude(elimination_status="approved", elimination_month__lte=end).values("household_id")
-    able_ids = in_area(Member.objects.filter(labour_skill__in=LABOUR_SKILLS_ABLE, birth_date__gt=born_after,
-                                             birth_date__lte=born_by), "household__village_id").values("household_id")
-    measured_ids = in_area(AssistanceMeasure.objects.filter(measure_type__in=DEVELOPMENT_MEASURES,
-                                                            start_date__lte=end),
-                           "household__village_id").values("household_id")
+    identified_ids = narrow(MonitoringRecord.objects.identified_as_of(end), "household__village_id").values(
+        "household_id")
+    open_ids = narrow(MonitoringRecord.objects.open_as_of(end), "household__village_id").values("household_id")
+    with_labour = Household.objects.with_labour_q(end, members=narrow(Member.objects.all(), "household__village_id"))
+    measured_ids = narrow(AssistanceMeasure.objects.development(end), "household__village_id").values("household_id")
 
     # 1. monitored households, eliminated, at risk with labour (and with a development measure)
     at_risk = Q(pk__in=open_ids)
     households = (
-        in_area(Household.objects.filter(pk__in=identified_ids), "village_id")
+        narrow(Household.objects.filter(pk__in=identified_ids), "village_id")
         .values("village_id")
         .annotate(
             households=Count("id"),
             households_eliminated=Count("id", filter=~at_risk),
-            at_risk_labour=Count("id", filter=at_risk & Q(pk__in=able_ids)),
-            at_risk_labour_measured=Count("id", filter=at_risk & Q(pk__in=able_ids) & Q(pk__in=measured_ids)),
+            at_risk_labour=Count("id", filter=at_risk & with_labour),
+            at_risk_labour_measured=Count("id", filter=at_risk & with_labour & Q(pk__in=measured_ids)),
         )
         .order_by()
     )
@@ -158,7 +137,7 @@ def _registry_parts(*, period: Period, village_codes, prefix: str) -> dict[str, 
 
     # 2. their members
     members = (
-        in_area(Member.objects.filter(household__in=identified_ids), "household__village_id")
+        narrow(Member.objects.filter(household__in=identified_ids), "household__village_id")
         .values("household__village_id")
         .annotate(persons=Count("id"), persons_eliminated=Count("id", filter=~Q(household__in=open_ids)))
         .order_by()
@@ -178,7 +157,7 @@ def _registry_parts(*, period: Period, village_codes, prefix: str) -> dict[str, 
     if threshold is not None:
         sums["below_threshold"] = Count("household_id", filter=below_threshold_q(period, threshold), distinct=True)
     incomes = (
-        in_area(IncomeRecord.objects.filter(year=period.year, quarter=period.quarter), "household__village_id")
+        narrow(IncomeRecord.objects.filter(year=period.year, quarter=period.quarter), "household__village_id")
         .values("household__village_id")
         .annotate(**sums)
         .order_by()
@@ -189,11 +168,9 @@ def _registry_parts(*, period: Period, village_codes, prefix: str) -> dict[str, 
 
     # 4. labour force of 脱贫户 and those working outside the county in the year
     labour = (
-        in_area(Member.objects.all(), "household__village_id")
-        .filter(household__is_poverty_alleviated=True, labour_skill__in=LABOUR_SKILLS_ABLE,
-                birth_date__gt=born_after, birth_date__lte=born_by)
-        .annotate(away=Exists(Employment.objects.filter(member=OuterRef("pk"), year=period.year,
-                                                        location__in=OUTSIDE_COUNTY)))
+        narrow(Member.objects.labour_force(end), "household__village_id")
+        .filter(household__is_poverty_alleviated=True)
+        .annotate(away=Member.objects.working_outside_q(period.year))
         .values("household__village_id")
         .annotate(labour_force=Count("id"), migrant_workers=Count("id", filter=Q(away=True)))
         .order_by()
@@ -203,8 +180,8 @@ def _registry_parts(*, period: Period, village_codes, prefix: str) -> dict[str, 
 
     # 5. relocated households with labour and nobody employed in the year
     jobless = (
-        in_area(Household.objects.filter(is_relocated=True, pk__in=able_ids), "village_id")
-        .exclude(pk__in=in_area(Employment.objects.filter(year=period.year),
+        narrow(Household.objects.filter(with_labour, is_relocated=True), "village_id")
+        .exclude(pk__in=narrow(Employment.objects.filter(year=period.year),
                                 "member__household__village_id").values("member__household_id"))
         .values("village_id")
         .annotate(relocated_jobless=Count("id"))
@@ -233,8 +210,7 @@ def summary_totals(*, prefix: str, periods: list[Period], group_len: int | None)
     for period in periods:
         period_q |= Q(year=period.year, quarter=period.quarter)
     rows = VillageSummary.objects.filter(period_q)
-    if prefix:
-        rows = rows.filter(village__code__startswith=prefix)
+    rows = in_area(rows, "village__code", prefix)
     group_fields = ["year", "quarter"]
     if group_len:
         rows = rows.annotate(group=Substr("village_id", 1, group_len))

@@ -9,10 +9,10 @@ the tests check that for every one), and the columns the drill-down page and its
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 
-from accounts.scoping import area_filter
-from villages.selectors import LEVEL_CITY, Area
+from accounts.scoping import in_area
+from villages.selectors import Area
 
 from .periods import Period
 
@@ -27,12 +27,6 @@ class RecordList:
 
     def queryset(self, *, area: Area, period: Period) -> QuerySet:
         return self.build(area, period)
-
-
-def _area(queryset: QuerySet, field: str, area: Area) -> QuerySet:
-    if area.level == LEVEL_CITY:
-        return queryset
-    return queryset.filter(**area_filter(field, area.code))
 
 
 # ---------------------------------------------------------------- the registry
@@ -64,14 +58,16 @@ def _identified(period):
 
 
 def _open_records(period):
-    return _identified(period).exclude(elimination_status="approved", elimination_month__lte=period.end)
+    from monitoring.models import MonitoringRecord
+
+    return MonitoringRecord.objects.open_as_of(period.end)
 
 
 def monitored_households(area, period):
     from monitoring.models import Household
 
-    return _households(_area(Household.objects.filter(pk__in=_identified(period).values("household_id")),
-                             "village__code", area))
+    return _households(in_area(Household.objects.filter(pk__in=_identified(period).values("household_id")),
+                             "village__code", area.code))
 
 
 def eliminated_households(area, period):
@@ -82,25 +78,15 @@ def at_risk_households(area, period):
     return monitored_households(area, period).filter(pk__in=_open_records(period).values("household_id"))
 
 
-def _able_member(period):
-    from monitoring.models import LABOUR_SKILLS_ABLE, WORKING_AGE, Member
-
-    from .summaries import _age_bounds
-
-    born_after, born_by = _age_bounds(period.end, *WORKING_AGE)
-    return Member.objects.filter(labour_skill__in=LABOUR_SKILLS_ABLE, birth_date__gt=born_after,
-                                 birth_date__lte=born_by)
-
-
 def at_risk_labour_households(area, period):
-    return at_risk_households(area, period).filter(pk__in=_able_member(period).values("household_id"))
+    return at_risk_households(area, period).with_labour(period.end)
 
 
 def monitored_persons(area, period):
     from monitoring.models import Member
 
-    return _members(_area(Member.objects.filter(household__in=_identified(period).values("household_id")),
-                          "household__village__code", area))
+    return _members(in_area(Member.objects.filter(household__in=_identified(period).values("household_id")),
+                          "household__village__code", area.code))
 
 
 def eliminated_persons(area, period):
@@ -117,7 +103,7 @@ INCOME_COLUMNS = (
 def income_households(area, period):
     from monitoring.models import IncomeRecord
 
-    return _area(
+    return in_area(
         IncomeRecord.objects.filter(year=period.year, quarter=period.quarter, household__is_poverty_alleviated=True),
         "household__village__code", area,
     ).select_related("household__village__county").order_by("household__village_id", "household_id")
@@ -130,41 +116,41 @@ def relocated_income_households(area, period):
 def below_threshold_households(area, period):
     from monitoring.models import Household, IncomeRecord, MonitoringThreshold
 
-    from .summaries import below_threshold_q
+    from .village_summaries import below_threshold_q
 
     threshold = MonitoringThreshold.objects.filter(year=period.year).values_list("amount", flat=True).first()
     if threshold is None:
         return Household.objects.none()
     incomes = IncomeRecord.objects.filter(year=period.year, quarter=period.quarter).filter(
         below_threshold_q(period, threshold))
-    return _households(_area(Household.objects.filter(pk__in=incomes.values("household_id")), "village__code", area))
+    return _households(in_area(Household.objects.filter(pk__in=incomes.values("household_id")), "village__code", area.code))
 
 
 def labour_force(area, period):
-    return _members(_area(_able_member(period).filter(household__is_poverty_alleviated=True),
-                          "household__village__code", area))
+    from monitoring.models import Member
+
+    return _members(in_area(Member.objects.labour_force(period.end).filter(household__is_poverty_alleviated=True),
+                            "household__village__code", area.code))
 
 
 def migrant_workers(area, period):
-    from monitoring.models import OUTSIDE_COUNTY, Employment
+    from monitoring.models import Member
 
-    return labour_force(area, period).filter(Exists(Employment.objects.filter(
-        member=OuterRef("pk"), year=period.year, location__in=OUTSIDE_COUNTY)))
+    return labour_force(area, period).filter(Member.objects.working_outside_q(period.year))
 
 
 def relocated_jobless_households(area, period):
     from monitoring.models import Employment, Household
 
-    return _households(_area(Household.objects.filter(is_relocated=True), "village__code", area).filter(
-        pk__in=_able_member(period).values("household_id")).exclude(
+    return _households(in_area(Household.objects.filter(is_relocated=True).with_labour(period.end), "village__code",
+                               area.code).exclude(
         pk__in=Employment.objects.filter(year=period.year).values("member__household_id")))
 
 
 def employment_targets(area, period):
     from monitoring.models import EmploymentTarget
 
-    return EmploymentTarget.objects.filter(year=period.year).filter(
-        Q(area_code=area.code) | Q(area_code__startswith=area.prefix)).order_by("area_code")
+    return in_area(EmploymentTarget.objects.filter(year=period.year), "area_code", area.code).order_by("area_code")
 
 
 # ---------------------------------------------------------------- assistance
@@ -173,41 +159,33 @@ def employment_targets(area, period):
 def workshops(area, period):
     from assistance.models import Workshop
 
-    from .sources import workshop_filters
-
-    operating, _, _ = workshop_filters(period)
-    return _area(Workshop.objects.filter(operating), "village__code", area).select_related(
-        "village__county").order_by("village_id", "name")
+    return in_area(Workshop.objects.operating_between(period.quarter_start, period.end), "village__code",
+                   area.code).select_related("village__county").order_by("village_id", "name")
 
 
 def workshop_jobs(area, period):
-    from assistance.models import Workshop, WorkshopEmployee
+    from assistance.models import WorkshopEmployee
 
-    from .sources import workshop_filters
-
-    operating, employed, _ = workshop_filters(period)
-    return _area(WorkshopEmployee.objects.filter(employed, workshop__in=Workshop.objects.filter(operating)),
-                 "workshop__village__code", area).select_related("workshop__village__county").order_by(
+    return in_area(WorkshopEmployee.objects.employed_between(period.quarter_start, period.end),
+                   "workshop__village__code", area.code).select_related("workshop__village__county").order_by(
         "workshop__village_id", "workshop_id", "id")
 
 
 def workshop_poverty_jobs(area, period):
-    from .sources import workshop_filters
-
-    return workshop_jobs(area, period).filter(workshop_filters(period)[2])
+    return workshop_jobs(area, period).of_registry()
 
 
 def pv_stations(area, period):
     from assistance.models import PVStation
 
-    return _area(PVStation.objects.filter(Q(connected_on__isnull=True) | Q(connected_on__lte=period.end)),
-                 "village__code", area).select_related("village__county").order_by("village_id", "name")
+    return in_area(PVStation.objects.connected_by(period.end), "village__code", area.code).select_related(
+        "village__county").order_by("village_id", "name")
 
 
 def pv_incomes(area, period):
     from assistance.models import PVIncome
 
-    return _area(PVIncome.objects.filter(year=period.year), "station__village__code", area).select_related(
+    return in_area(PVIncome.objects.filter(year=period.year), "station__village__code", area.code).select_related(
         "station__village__county").order_by("station__village_id", "station_id")
 
 
@@ -215,37 +193,38 @@ def pv_beneficiaries(area, period):
     from assistance.models import PVEmployee
     from monitoring.models import Member
 
-    from .sources import pv_beneficiary_q
-
-    posts = _area(PVEmployee.objects.filter(pv_beneficiary_q(period)), "station__village__code", area)
+    posts = in_area(PVEmployee.objects.beneficiaries(period.year), "station__village__code", area.code)
     return _members(Member.objects.filter(pk__in=posts.values("member_id")))
 
 
 def _projects(area, period):
-    from assistance.models import AssistanceProject, ProjectStatus
+    from assistance.models import AssistanceProject
 
-    return _area(AssistanceProject.objects.filter(year=period.year).exclude(status=ProjectStatus.CANCELLED),
-                 "area_code", area).select_related("county", "village").order_by("area_code", "name")
+    return in_area(AssistanceProject.objects.of_year(period.year), "area_code", area.code).select_related("county", "village").order_by("area_code", "name")
 
 
 def linkage_projects(area, period):
-    return _projects(area, period).filter(funding_source="linkage")
+    from assistance.models import FundingSource
+
+    return _projects(area, period).filter(funding_source=FundingSource.LINKAGE)
 
 
 def unit_projects_all(area, period):
-    return _projects(area, period).filter(funding_source="unit")
+    from assistance.models import FundingSource
+
+    return _projects(area, period).filter(funding_source=FundingSource.UNIT)
 
 
 def unit_projects(area, period):
-    return unit_projects_all(area, period).filter(amount__gte=10000)
+    from assistance.models import UNIT_PROJECT_MIN
+
+    return unit_projects_all(area, period).filter(amount__gte=UNIT_PROJECT_MIN)
 
 
 def consumption_sales(area, period):
     from assistance.models import ConsumptionSale
 
-    from .sources import consumption_sales_q
-
-    return _area(ConsumptionSale.objects.filter(consumption_sales_q(period)), "county__code", area).select_related(
+    return in_area(ConsumptionSale.objects.up_to(period.year, period.quarter), "county__code", area.code).select_related(
         "platform", "county").order_by("county_id", "platform_id", "year", "quarter", "month")
 
 
@@ -258,16 +237,20 @@ def consumption_platforms(area, period):
 def _collective(area, period):
     from villages.models import VillageCollectiveEconomy
 
-    return _area(VillageCollectiveEconomy.objects.filter(year=period.year), "village__code", area).select_related(
+    return in_area(VillageCollectiveEconomy.objects.filter(year=period.year), "village__code", area.code).select_related(
         "village__county").order_by("village_id")
 
 
 def collective_over_100k(area, period):
-    return _collective(area, period).filter(income__gte=100_000)
+    from villages.models import COLLECTIVE_100K
+
+    return _collective(area, period).filter(income__gte=COLLECTIVE_100K)
 
 
 def collective_over_300k(area, period):
-    return _collective(area, period).filter(income__gte=300_000)
+    from villages.models import COLLECTIVE_300K
+
+    return _collective(area, period).filter(income__gte=COLLECTIVE_300K)
 
 
 def collective_cooperatives(area, period):
@@ -284,42 +267,44 @@ def collective_trusteeship(area, period):
 def teams(area, period):
     from resident_teams.models import WorkTeam
 
-    return _area(WorkTeam.objects.active_on(period.end), "station_code", area).select_related(
+    return in_area(WorkTeam.objects.active_on(period.end), "station_code", area.code).select_related(
         "county", "village", "township", "relocation_site").order_by("station_code", "code")
 
 
 def team_members(area, period):
     from resident_teams.models import TeamMember, WorkTeam
 
-    return _area(TeamMember.objects.serving_on(period.end).filter(team__in=WorkTeam.objects.active_on(period.end)),
-                 "team__station_code", area).select_related("team__county").order_by("team__station_code", "team_id",
+    return in_area(TeamMember.objects.serving_on(period.end).filter(team__in=WorkTeam.objects.active_on(period.end)),
+                 "team__station_code", area.code).select_related("team__county").order_by("team__station_code", "team_id",
                                                                                        "id")
 
 
 def attendance_weeks(area, period):
     from resident_teams.models import AttendanceWeek
 
-    return _area(AttendanceWeek.objects.filter(week_start__gte=period.quarter_start, week_start__lte=period.end),
-                 "member__team__station_code", area).select_related("member__team__county").order_by(
+    return in_area(AttendanceWeek.objects.starting_between(period.quarter_start, period.end),
+                   "member__team__station_code", area.code).select_related("member__team__county").order_by(
         "-week_start", "member__team__station_code", "member_id")
 
 
 def trainings(area, period):
     from resident_teams.models import TrainingSession
 
-    return _area(TrainingSession.objects.filter(held_on__gte=period.start, held_on__lte=period.end),
-                 "area_code", area).order_by("-held_on", "id")
+    return in_area(TrainingSession.objects.filter(held_on__gte=period.start, held_on__lte=period.end),
+                 "area_code", area.code).order_by("-held_on", "id")
 
 
 def peer_sessions(area, period):
-    return trainings(area, period).filter(kind="peer")
+    from resident_teams.models import TrainingKind
+
+    return trainings(area, period).filter(kind=TrainingKind.PEER)
 
 
 def inspection_reports(area, period):
     from resident_teams.models import Inspection
 
-    return _area(Inspection.objects.filter(notification_issued=True, notified_on__gte=period.start,
-                                           notified_on__lte=period.end), "area_code", area).select_related(
+    return in_area(Inspection.objects.filter(notification_issued=True, notified_on__gte=period.start,
+                                           notified_on__lte=period.end), "area_code", area.code).select_related(
         "team").order_by("-notified_on", "id")
 
 
@@ -329,24 +314,32 @@ def inspection_reports(area, period):
 def issues(area, period):
     from rectification.models import Issue
 
-    return _area(Issue.objects.filter(found_date__gte=period.start, found_date__lte=period.end), "area_code",
-                 area).select_related("county", "village", "aspect", "category", "responsible_unit").order_by("number")
+    return in_area(Issue.objects.found_between(period.start, period.end), "area_code", area.code).select_related(
+        "county", "village", "aspect", "category", "responsible_unit").order_by("number")
 
 
 def screening_issues(area, period):
-    return issues(area, period).exclude(source="inspection")
+    from rectification.models import IssueSource
+
+    return issues(area, period).exclude(source=IssueSource.INSPECTION)
 
 
 def inspection_issues(area, period):
-    return issues(area, period).filter(source="inspection")
+    from rectification.models import IssueSource
+
+    return issues(area, period).filter(source=IssueSource.INSPECTION)
 
 
 def rectified_issues(area, period):
-    return issues(area, period).filter(closed_date__isnull=False, closed_date__lte=period.end)
+    from rectification.models import IssueQuerySet
+
+    return issues(area, period).filter(IssueQuerySet.closed_q(period.end))
 
 
 def in_progress_issues(area, period):
-    return issues(area, period).filter(Q(closed_date__isnull=True) | Q(closed_date__gt=period.end))
+    from rectification.models import IssueQuerySet
+
+    return issues(area, period).filter(IssueQuerySet.open_q(period.end))
 
 
 def overdue_issues(area, period):
@@ -358,8 +351,8 @@ def overdue_issues(area, period):
 def letters(area, period):
     from rectification.models import SupervisionLetter
 
-    return _area(SupervisionLetter.objects.filter(issued_date__gte=period.start, issued_date__lte=period.end),
-                 "area_code", area).select_related("addressee_county", "addressee_unit").order_by("-issued_date", "id")
+    return in_area(SupervisionLetter.objects.filter(issued_date__gte=period.start, issued_date__lte=period.end),
+                 "area_code", area.code).select_related("addressee_county", "addressee_unit").order_by("-issued_date", "id")
 
 
 ISSUE_COLUMNS = (
