@@ -65,6 +65,11 @@ class ScopedAdminMixin:
     def get_queryset(self, request):
         return scope(super().get_queryset(request), request.user, VIEW)
 
+    @property
+    def media(self):
+        # The changelist's search box sends an ID number by POST (yuncheng/personal_numbers.py).
+        return super().media + forms.Media(js=["js/personal-search.js"])
+
     def has_view_permission(self, request, obj=None):
         return super().has_view_permission(request, obj) and (obj is None or instance_in_scope(request.user, obj, VIEW))
 

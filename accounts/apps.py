@@ -16,6 +16,19 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(sync_role_groups, dispatch_uid="accounts.sync_role_groups")
+        # Django saves the user on every login to set last_login, which would add a history row per login;
+        # an UPDATE of that one column records the time without a "change" in the audit trail.
+        from django.contrib.auth.models import update_last_login
+        from django.contrib.auth.signals import user_logged_in
+
+        user_logged_in.disconnect(update_last_login, dispatch_uid="update_last_login")
+        user_logged_in.connect(record_last_login, dispatch_uid="accounts.record_last_login")
+
+
+def record_last_login(sender, user, **kwargs):
+    from django.utils import timezone
+
+    type(user)._default_manager.filter(pk=user.pk).update(last_login=timezone.now())
 
 
 def collect_role_permissions() -> dict[str, set[tuple[str, str]]]:

@@ -1,5 +1,8 @@
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import models
+from simple_history import register
+from simple_history.models import HistoricalRecords
 
 from .roles import Role
 
@@ -19,6 +22,12 @@ class Profile(models.Model):
     area_name = models.CharField("管辖区域", max_length=100, blank=True)
     unit_name = models.CharField("所在单位", max_length=100, blank=True)
     phone = models.CharField("联系电话", max_length=20, blank=True)
+    must_change_password = models.BooleanField(
+        "须修改密码",
+        default=False,
+        help_text="演示账号等使用公开密码的账号：在生产环境首次登录时须先修改密码",
+    )
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "用户角色"
@@ -35,3 +44,9 @@ class Profile(models.Model):
 
     def __str__(self):
         return f"{self.user.get_username()}（{self.get_role_display()} · {self.area_name or self.area_code}）"
+
+
+# The user's own row (name, active, staff, password changed) keeps its history too; the history table
+# lives in this app. last_login is left out: a login is not a change (accounts.apps keeps it off history).
+register(get_user_model(), app=__package__, excluded_fields=["password", "last_login"],
+         table_name="accounts_historicaluser")

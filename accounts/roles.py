@@ -42,6 +42,9 @@ STAFF_ROLES = frozenset(
 # Roles that may read the full 18-digit ID number; everybody else sees it masked.
 FULL_ID_ROLES = frozenset({Role.CITY_ADMIN, Role.COUNTY_REVIEWER, Role.TOWNSHIP_CLERK, Role.VILLAGE_OFFICER})
 
+# Roles that may read full numbers but whose daily work (review, administration) rarely needs them:
+# each time they are shown one, yuncheng.personal_numbers.full_id_viewed writes a log line.
+FULL_ID_AUDITED_ROLES = frozenset({Role.CITY_ADMIN, Role.COUNTY_REVIEWER})
 
 
 def role_of(user) -> str | None:

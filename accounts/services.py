@@ -52,3 +52,25 @@ def user_create(
     user.save()
     user_set_role(user=user, role=role, area_code=area_code, unit_name=unit_name, phone=phone)
     return user
+
+
+def users_flag_demo(*, usernames: list[str]) -> int:
+    """Mark accounts whose password is public (the demo logins) so that a production start makes
+    them choose their own at first login."""
+    return Profile.objects.filter(user__username__in=usernames).update(must_change_password=True)
+
+
+@transaction.atomic
+def user_password_change(*, user, password: str) -> None:
+    """A user's own new password (already validated by the form); clears the demo flag."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    Profile.objects.filter(user=user).update(must_change_password=False)
+
+
+def account_unlock(*, username: str) -> int:
+    """Lift a login lockout before its cool-off ends (the city administrator's 解锁); the failed
+    attempts are forgotten, the access log keeps them."""
+    from axes.utils import reset
+
+    return reset(username=username)

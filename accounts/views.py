@@ -1,12 +1,20 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.urls import reverse_lazy
+from django.views.generic import TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from .forms import LoginForm
-from .roles import AREA_ROLES, role_of
+from .roles import AREA_ROLES, Role, role_of
 from .scoping import scope
+from .selectors import failure_limit, lockouts_list
+from .services import account_unlock, user_password_change
 
 
 class LoginView(auth_views.LoginView):
@@ -30,6 +38,40 @@ class RoleRequiredMixin(LoginRequiredMixin):
         if role_of(request.user) not in self.allowed_roles:
             raise PermissionDenied("您的角色无权访问此页面")
         return super().dispatch(request, *args, **kwargs)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's own form (old password + validators, messages in Chinese); the write goes through
+    the service, which also lifts the must-change flag of a demo account."""
+
+    template_name = "registration/password_change_form.html"
+    success_url = reverse_lazy("dashboard:home")
+
+    def form_valid(self, form):
+        user_password_change(user=self.request.user, password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(self.request, self.request.user)
+        messages.success(self.request, "密码已修改。")
+        return redirect(self.get_success_url())
+
+
+class LockoutListView(RoleRequiredMixin, TemplateView):
+    """Usernames locked out after too many wrong passwords; the city administrator unlocks them.
+    Lockouts are not area records: only the city administrator, whose area is the whole city, sees them."""
+
+    allowed_roles = {Role.CITY_ADMIN}
+    template_name = "accounts/lockouts.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "title": "账号锁定", "attempts": lockouts_list(),
+                "limit": failure_limit(), "cooloff": settings.AXES_COOLOFF_TIME}
+
+    def post(self, request, *args, **kwargs):
+        username = request.POST.get("username", "")
+        if account_unlock(username=username):
+            messages.success(request, f"已解锁账号 {username}。")
+        else:
+            messages.info(request, f"账号 {username} 未被锁定。")
+        return redirect("accounts:lockouts")
 
 
 class ScopedListView(RoleRequiredMixin, SingleTableMixin, FilterView):

@@ -147,6 +147,7 @@ class WorkshopEmployee(models.Model):
     )
     hired_on = models.DateField("入职日期", null=True, blank=True)
     left_on = models.DateField("离职日期", null=True, blank=True)
+    history = HistoricalRecords()
 
     objects = WorkshopEmployeeQuerySet.as_manager()
 
@@ -255,6 +256,7 @@ class PVEmployee(models.Model):
         related_name="pv_jobs", verbose_name="对应家庭成员",
     )
     post = models.CharField("岗位", max_length=50, blank=True, help_text="如 保洁员、护林员、光伏运维")
+    history = HistoricalRecords()
 
     objects = PVEmployeeQuerySet.as_manager()
 
@@ -373,6 +375,7 @@ class ConsumptionPlatform(models.Model):
     kind = models.CharField("平台类型", max_length=10, choices=PlatformKind.choices, default=PlatformKind.ONLINE)
     operator = models.CharField("运营单位", max_length=100, blank=True)
     is_active = models.BooleanField("在用", default=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "消费帮扶平台"

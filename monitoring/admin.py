@@ -16,6 +16,7 @@ from accounts.roles import may_see_full_id, role_of
 from accounts.scoping import in_area, scope
 from villages.models import County, Township, Village
 from yuncheng.idcard import mask_id_number, normalize_id_number
+from yuncheng.personal_numbers import full_id_viewed
 
 from . import services
 from .selectors import search_households
@@ -378,6 +379,8 @@ class MemberAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
     def get_list_display(self, request):
         shown = "id_full" if may_see_full_id(request.user) else "id_masked"
+        if shown == "id_full":
+            full_id_viewed(request, where="admin member list")
         return [shown if name == "id_masked" else name for name in super().get_list_display(request)]
 
     def get_search_results(self, request, queryset, search_term):

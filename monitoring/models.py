@@ -241,6 +241,7 @@ class RiskType(models.Model):
     code = models.CharField("代码", max_length=20, primary_key=True)
     name = models.CharField("风险类型", max_length=20, unique=True)
     sort_order = models.PositiveSmallIntegerField("排序", default=0)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "风险类型"
@@ -259,6 +260,7 @@ class MonitoringThreshold(models.Model):
     year = models.PositiveSmallIntegerField("年度", unique=True)
     amount = models.DecimalField("监测范围（元/人/年）", max_digits=10, decimal_places=2)
     note = models.CharField("依据", max_length=200, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "监测范围"
@@ -281,6 +283,7 @@ class DibaoStandard(models.Model):
     year = models.PositiveSmallIntegerField("年度", unique=True)
     amount = models.DecimalField("农村低保标准（元/人/年）", max_digits=10, decimal_places=2)
     note = models.CharField("依据", max_length=200, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "农村低保标准"
@@ -304,6 +307,7 @@ class EmploymentTarget(models.Model):
                                  help_text="市 140800、区县 6 位、乡镇 9 位代码")
     year = models.PositiveSmallIntegerField("年度")
     migrant_target = models.PositiveIntegerField("外出务工目标（人）")
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "外出务工目标"

@@ -372,7 +372,12 @@ def monitoring_county_approve(*, user, record: MonitoringRecord, comment: str = 
         record.county_reviewer, record.approved_at = user, now
         record.full_clean()
         versioned_save(record)
-        Household.objects.filter(pk=record.household_id).update(is_monitored=True)
+        # A save, not an UPDATE: the household's history shows who made it a 监测户 and when.
+        household = Household.objects.select_for_update().get(pk=record.household_id)
+        if not household.is_monitored:
+            household.is_monitored = True
+            household._history_user = user
+            household.save(update_fields=["is_monitored"])
     elif stage == ReviewStage.ELIMINATION and record.elimination_status == EliminationStatus.TOWNSHIP_APPROVED:
         _require_other_person(user, record.elimination_township_reviewer_id, "乡镇审核")
         _require_other_person(user, record.elimination_author_id, "提交")

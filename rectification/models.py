@@ -30,6 +30,7 @@ class Aspect(models.Model):
     name = models.CharField("问题方面", max_length=50, unique=True)
     sort_order = models.PositiveSmallIntegerField("排序", default=0)
     is_national = models.BooleanField("国考方面", default=False, help_text="国家考核评估的四个方面之一")
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "问题方面"
@@ -51,6 +52,7 @@ class Category(models.Model):
     is_provincial = models.BooleanField(
         "省局通报问题", default=False, help_text="山西省乡村振兴局2023年通报指出的6项问题之一"
     )
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "问题类别"
@@ -86,6 +88,7 @@ class ResponsibleUnit(models.Model):
         settings.AUTH_USER_MODEL, blank=True, related_name="responsible_units", verbose_name="单位账号",
         help_text="角色为“责任单位”的用户",
     )
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "责任单位"
@@ -334,6 +337,7 @@ class IssueEvidence(models.Model):
         verbose_name="上传人",
     )
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "整改佐证材料"
@@ -372,6 +376,7 @@ class SupervisionLetter(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name="发函人",
     )
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "工作督办函"
@@ -429,6 +434,7 @@ class HandOver(models.Model):
         Issue, through="HandOverItem", related_name="handovers", verbose_name="交办问题"
     )
     note = models.TextField("备注", blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "双交办清单"
@@ -457,6 +463,7 @@ class HandOverItem(models.Model):
         verbose_name="转交责任单位",
     )
     handed_on_date = models.DateField("转交日期", null=True, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "交办问题"

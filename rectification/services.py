@@ -13,6 +13,8 @@ A refused role raises ``PermissionDenied``; a refused state or missing data rais
 """
 
 import datetime
+import re
+import zipfile
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -51,6 +53,10 @@ EVIDENCE_SIGNATURES = {
     ".xlsx": (b"PK\x03\x04",),
 }
 EVIDENCE_TYPES_LABEL = "PDF、JPG、PNG、DOCX、XLSX"
+# An Office file is a zip holding these parts; a zip merely renamed .docx holds neither.
+OOXML_MAIN_PART = {".docx": "word/document.xml", ".xlsx": "xl/workbook.xml"}
+# Markup a browser would run if it ever took the file for a web page (a PDF/HTML or image/HTML polyglot).
+ACTIVE_MARKUP = re.compile(rb"<\s*(script|html|body|iframe|svg|object|embed)\b|javascript:", re.I)
 
 
 # --- who may do what ---------------------------------------------------------------------------
@@ -193,7 +199,10 @@ def issue_assign(
     _record(issue, action=TransitionAction.ASSIGN, from_status=IssueStatus.PENDING, user=user,
             note=note or f"交办至{unit}")
     # The county's 双交办 list records where it handed the issue on.
-    HandOverItem.objects.filter(issue=issue, unit__isnull=True).update(unit=unit, handed_on_date=timezone.localdate())
+    for item in HandOverItem.objects.select_for_update().filter(issue=issue, unit__isnull=True):
+        item.unit, item.handed_on_date = unit, timezone.localdate()
+        item._history_user = user
+        item.save(update_fields=["unit", "handed_on_date"])  # a save, so that its history keeps the hand-on
     return issue
 
 
@@ -352,7 +361,35 @@ def evidence_validate(uploaded) -> str:
     if not any(head.startswith(sig) for sig in EVIDENCE_SIGNATURES[ext]):
         raise ValidationError(f"文件“{name}”的内容与扩展名 {ext} 不符，请上传真实的 {ext[1:].upper()} 文件",
                               code="file_content")
+    if ext in OOXML_MAIN_PART:
+        _check_ooxml(uploaded, name, ext)
+    else:
+        _check_no_markup(uploaded, name)
     return ext
+
+
+def _check_no_markup(uploaded, name: str) -> None:
+    uploaded.seek(0)
+    content = uploaded.read()
+    uploaded.seek(0)
+    if ACTIVE_MARKUP.search(content):
+        raise ValidationError(f"文件“{name}”中含有网页脚本或标记，不能作为佐证材料上传", code="file_active_content")
+
+
+def _check_ooxml(uploaded, name: str, ext: str) -> None:
+    uploaded.seek(0)
+    try:
+        with zipfile.ZipFile(uploaded) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError):
+        names = set()
+    finally:
+        uploaded.seek(0)
+    if "[Content_Types].xml" not in names or OOXML_MAIN_PART[ext] not in names:
+        raise ValidationError(f"文件“{name}”不是有效的 {ext[1:].upper()} 文档（只是改了扩展名的压缩包？）",
+                              code="file_content")
+    if any(part.lower().endswith("vbaproject.bin") for part in names):
+        raise ValidationError(f"文件“{name}”含有宏，不能作为佐证材料上传", code="file_active_content")
 
 
 @transaction.atomic

@@ -89,6 +89,20 @@ def export_job_run(job_id: int) -> None:
         raise
 
 
+def export_jobs_fail_interrupted(*, now=None) -> int:
+    """Jobs still 生成中 after the worker's own time limit were killed with their worker (or stopped by it):
+    their file was never saved (the workbook is written to a temporary directory and stored only once
+    complete), so they are marked failed and the page stops waiting."""
+    from datetime import timedelta
+
+    from django.conf import settings
+
+    now = now or timezone.now()
+    limit = now - timedelta(seconds=settings.Q_CLUSTER["timeout"] + 60)
+    return ExportJob.objects.filter(status=ExportJob.Status.RUNNING, created_at__lt=limit).update(
+        status=ExportJob.Status.FAILED, error="导出中断（后台任务进程已退出），未生成文件，请重新导出", finished_at=now)
+
+
 def export_job_start(*, user, report_key: str, area_code: str, year: int, quarter: int, rows_total: int = 0) -> ExportJob:
     job = export_job_create(user=user, report_key=report_key, area_code=area_code, year=year, quarter=quarter,
                             rows_total=rows_total)

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import audit, views
 
 app_name = "reports"
 
 urlpatterns = [
     path("", views.ReportIndexView.as_view(), name="index"),
+    path("audit/", audit.AuditView.as_view(), name="audit"),
     path("export/<slug:key>/", views.ReportExportView.as_view(), name="export"),
     path("jobs/<int:pk>/", views.ExportJobView.as_view(), name="job"),
     path("jobs/<int:pk>/status/", views.ExportJobStatusView.as_view(), name="job_status"),

@@ -24,7 +24,7 @@ from .forms import ImportUploadForm, ReportPeriodForm
 from .imports import IMPORTERS, run_import
 from .models import ExportJob
 from .roundtrip import DATA_EXPORTS, data_rows
-from .services import DATA_PREFIX, data_filename, export_job_start
+from .services import DATA_PREFIX, data_filename, export_job_start, export_jobs_fail_interrupted
 from .workbooks import template_write
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -76,6 +76,7 @@ class ReportExportView(RoleRequiredMixin, View):
 
 
 def _job(request, pk) -> ExportJob:
+    export_jobs_fail_interrupted()
     return get_scoped_or_404(ExportJob.objects.filter(user=request.user), request.user, pk=pk)
 
 

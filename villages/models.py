@@ -9,6 +9,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Length
 from django.db.models.lookups import Exact, StartsWith
+from simple_history.models import HistoricalRecords
 
 
 CITY_CODE = "140800"  # 运城市 (GB/T 2260); the platform's whole area
@@ -44,6 +45,7 @@ class County(models.Model):
     name = models.CharField("区县名称", max_length=50, unique=True)
     category = models.CharField("县类别", max_length=10, choices=CountyCategory.choices)
     is_poverty_county = models.BooleanField("脱贫县", default=False, help_text="原国家扶贫开发工作重点县或片区县")
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "区县"
@@ -67,6 +69,7 @@ class Township(models.Model):
     code = models.CharField("乡镇代码", max_length=9, primary_key=True, validators=[_digits(9)])
     county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="townships", verbose_name="所属区县")
     name = models.CharField("乡镇名称", max_length=50)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "乡镇"
@@ -101,6 +104,7 @@ class Village(models.Model):
     name = models.CharField("行政村名称", max_length=50)
     is_poverty_village = models.BooleanField("脱贫村", default=False)
     is_demo_village = models.BooleanField("乡村振兴示范村", default=False)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "行政村"
@@ -150,6 +154,7 @@ class RelocationSite(models.Model):
     households = models.PositiveIntegerField("安置户数", default=0)
     persons = models.PositiveIntegerField("安置人数", default=0)
     is_centralized = models.BooleanField("集中安置", default=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "易地扶贫搬迁安置点"
@@ -189,6 +194,7 @@ class VillageCollectiveEconomy(models.Model):
     party_branch_cooperatives = models.PositiveIntegerField("党支部领办合作社数", default=0)
     trusteeship_services = models.PositiveIntegerField("农业生产托管服务数", default=0)
     note = models.CharField("备注", max_length=200, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "村集体经济"

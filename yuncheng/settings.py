@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "simple_history",
     "django_q",
+    "axes",
     "yuncheng",
     "villages",
     "accounts",
@@ -88,11 +89,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "yuncheng.personal_numbers.PersonalNumberQueryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # A database refusal of a write becomes a Chinese message, never a 500 (issue #10).
     "accounts.middleware.IntegrityErrorMiddleware",
+    "yuncheng.middleware.ContentSecurityPolicyMiddleware",
+    "accounts.middleware.PasswordChangeRequiredMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "yuncheng.urls"
@@ -119,7 +125,10 @@ DATA_DIR = Path(env_str("DATA_DIR", str(BASE_DIR / "data")))
 
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+    # Health checks: a kept connection that a database restart closed is replaced at the next request
+    # instead of failing it.
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+                                                  conn_health_checks=True)}
 else:
     DATABASES = {
         "default": {
@@ -148,7 +157,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-AUTHENTICATION_BACKENDS = ["accounts.backends.ProfileModelBackend"]
+# django-axes first: it refuses a locked-out username before any password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "accounts.backends.ProfileModelBackend"]
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "dashboard:home"
@@ -227,6 +237,49 @@ X_FRAME_OPTIONS = "DENY"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Every handler masks ID and mobile numbers (yuncheng/personal_numbers.py); gunicorn's access log
+    # uses the same filter through deploy/gunicorn.conf.py.
+    "filters": {"mask_personal_numbers": {"()": "yuncheng.personal_numbers.MaskPersonalNumbersFilter"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["mask_personal_numbers"], "formatter": "plain"},
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Every sight of a full ID number by a role that does not normally need it (yuncheng.templatetags.yc).
+        "yuncheng.audit.full_id": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords a username is locked for
+# AXES_COOLOFF_HOURS, or until the city administrator unlocks it (账号解锁 page). Locked by username, not
+# by address: a county office's staff share one outgoing address, and locking it would lock them all.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_HOURS", 1)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 asks for the address too; deliberately not (see above): the username alone cannot be rotated.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+if env_bool("BEHIND_PROXY", False):
+    AXES_IPWARE_PROXY_COUNT = 1
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+
+# Demo accounts (seed_demo) carry a known password. Outside DEBUG they must choose a new password at
+# their first login before any page opens.
+DEMO_ACCOUNTS_ALLOWED = env_bool("DEMO_ACCOUNTS_ALLOWED", DEBUG)
+
+# Content-Security-Policy: scripts and everything else only from this site, no inline script (the
+# templates keep data in json_script tags and behaviour in static files). Inline style attributes stay
+# allowed: Bootstrap components and the admin set them, and they cannot run code.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), magnetometer=(), gyroscope=(), "
+    "accelerometer=(), display-capture=()"
+)

@@ -4,7 +4,8 @@ from tests.dashboard.conftest import city, ledger, registry, resources, teams  #
 
 
 def _wait_for_charts(page, count):
-    page.wait_for_function(f"document.querySelectorAll('canvas[data-drawn=\"true\"]').length === {count}", timeout=60_000)
+    # A locator, not wait_for_function: the page's CSP forbids the eval that a string predicate needs.
+    expect(page.locator('canvas[data-drawn="true"]')).to_have_count(count, timeout=60_000)
 
 
 def test_city_leader_sees_the_charts_and_clicks_pinglu_in_the_county_chart(page, login, live_server, users,

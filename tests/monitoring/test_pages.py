@@ -43,7 +43,7 @@ def test_list_shows_monitored_households_of_the_users_area_by_default(client_for
     _households(2, users, geo.bing1, monitored=True)
     _households(1, users, geo.jia2, monitored=False)
     codes = lambda user, **params: {h.code for h in client_for(user).get(  # noqa: E731
-        reverse("monitoring:household_list"), params).context["table"].data}
+        reverse("monitoring:household_list"), params, follow=True).context["table"].data}
     assert codes(users.pinglu_reviewer) == {approved.household.code}
     assert codes(users.city_admin) == {approved.household.code, "1408281002000100", "1408281002000101"}
     assert codes(users.jia2_officer) == set()
@@ -55,7 +55,7 @@ def test_list_filters_by_county_risk_and_status(client_for, users, geo, approved
     _households(2, users, geo.bing1)
     client = client_for(users.city_admin)
     get = lambda **params: {h.code for h in client.get(  # noqa: E731
-        reverse("monitoring:household_list"), params).context["table"].data}
+        reverse("monitoring:household_list"), params, follow=True).context["table"].data}
     assert get(county="140828") == {"1408281002000100", "1408281002000101"}
     assert get(risk="accident") == {"1408281002000100", "1408281002000101"}
     assert get(risk="illness") == {"1408281002000100", "1408281002000101", approved.household.code}
@@ -164,5 +164,5 @@ def test_admin_changelist_filters_by_county_without_a_full_count(client_for, use
     assert {h.code for h in response.context["cl"].result_list} == {"1408281002000100", "1408281002000101"}
     assert response.context["cl"].show_full_result_count is False
     search = client_for(users.city_admin).get(reverse("admin:monitoring_household_changelist"),
-                                              {"q": approved.household.members.first().id_number})
+                                              {"q": approved.household.members.first().id_number}, follow=True)
     assert [h.code for h in search.context["cl"].result_list] == [approved.household.code]

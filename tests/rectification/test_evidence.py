@@ -94,3 +94,62 @@ def test_evidence_is_downloaded_only_inside_scope(issue, users, rect, client_for
     assert b"".join(response.streaming_content) == PDF
     assert client_for(users.xia_reviewer).get(url).status_code == 404
     assert client_for(rect.rsj_user).get(url).status_code == 404
+
+
+def _zip(parts: dict[str, bytes]) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def test_pdf_html_polyglot_is_refused(issue, users, media):
+    polyglot = PDF + b"<html><body><script>alert(document.cookie)</script></body></html>"
+    with pytest.raises(ValidationError, match="网页脚本"):
+        services.issue_evidence_add(issue=issue, user=users.unit_user,
+                                    uploaded=SimpleUploadedFile("报告.pdf", polyglot, "application/pdf"))
+    assert stored_files(media) == []
+
+
+def test_zip_merely_named_docx_is_refused(issue, users, media):
+    with pytest.raises(ValidationError, match="不是有效的 DOCX 文档"):
+        services.issue_evidence_add(issue=issue, user=users.unit_user,
+                                    uploaded=SimpleUploadedFile("报告.docx", _zip({"payload.exe": b"MZ"})))
+    assert stored_files(media) == []
+
+
+def test_real_docx_structure_is_accepted(issue, users, media):
+    docx = _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>"})
+    evidence = services.issue_evidence_add(issue=issue, user=users.unit_user,
+                                           uploaded=SimpleUploadedFile("报告.docx", docx))
+    assert evidence.size == len(docx)
+
+
+def test_xlsx_with_macros_is_refused(issue, users, media):
+    xlsm = _zip({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>", "xl/vbaProject.bin": b"x"})
+    with pytest.raises(ValidationError, match="含有宏"):
+        services.issue_evidence_add(issue=issue, user=users.unit_user, uploaded=SimpleUploadedFile("表.xlsx", xlsm))
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_media_files_are_not_served_by_url_to_anyone_whatever_debug_says(client, issue, users, media, settings,
+                                                                           debug):
+    import importlib
+
+    from django.urls import clear_url_caches
+
+    import yuncheng.urls
+
+    settings.DEBUG = debug
+    importlib.reload(yuncheng.urls)  # the URLconf as a start with this DEBUG would build it
+    clear_url_caches()
+    evidence = services.issue_evidence_add(
+        issue=issue, user=users.unit_user, uploaded=SimpleUploadedFile("整改报告.pdf", PDF, "application/pdf"))
+    url = "/" + settings.MEDIA_URL + evidence.file.name
+    assert client.get(url).status_code == 404
+    client.force_login(users.city_admin)
+    assert client.get(url).status_code == 404

@@ -2,6 +2,7 @@ from django import template
 
 from accounts.roles import may_see_full_id
 from yuncheng.idcard import mask_id_number
+from yuncheng.personal_numbers import full_id_viewed
 
 register = template.Library()
 
@@ -11,6 +12,8 @@ def id_number(context, value):
     """The ID number in full for roles that need it, masked (1408**********1234) for everybody else."""
     request = context.get("request")
     if request is not None and may_see_full_id(request.user):
+        if value:
+            full_id_viewed(request, number=value, where="page")
         return value or ""
     return mask_id_number(value or "")
 

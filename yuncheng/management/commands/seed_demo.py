@@ -3,6 +3,7 @@ from importlib.util import find_spec
 
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.services import users_flag_demo
 from yuncheng.seeding import DEMO_PASSWORD, SEED_ORDER, SeedContext
 
 
@@ -27,6 +28,8 @@ class Command(BaseCommand):
             with ctx.timed(app):
                 module.seed(ctx)
         if ctx.logins:
+            # Their password is printed below: outside DEBUG they must change it at first login.
+            users_flag_demo(usernames=[username for username, _, _ in ctx.logins])
             self.stdout.write("\n演示账号（密码均为 %s）：" % DEMO_PASSWORD)
             for username, role, area in ctx.logins:
                 self.stdout.write(f"  {username:<20} {role:<8} {area}")

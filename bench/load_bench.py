@@ -1,0 +1,319 @@
+"""Load test of a running server (gunicorn) from a second process on loopback: N simulated people, each
+logging in once and then, until the time is up, opening a page and pausing 3–10 s as a person does.
+
+    Mix: 60 % dashboards (the HTML plus every chart JSON it asks for), 30 % lists with filters,
+         10 % household edits (the admin change form, read and saved back with one field changed).
+
+Every edit writes a unique marker into 自然村; at the end the script counts the history rows carrying the
+markers of this run and compares them with the edits the server answered with success: each write must
+be in the database exactly once. Prints requests, errors, throughput and page-time percentiles per kind.
+
+    # the server (PostgreSQL, demo accounts allowed so that the demo passwords still open pages)
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/yc_bench SECRET_KEY=x DEMO_ACCOUNTS_ALLOWED=1 \\
+      SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 AXES_FAILURE_LIMIT=1000 \\
+      GUNICORN_WORKERS=4 GUNICORN_THREADS=4 GUNICORN_ACCESS_LOG=/dev/null \\
+      .venv/bin/gunicorn -c python:yuncheng.gunicorn_conf yuncheng.wsgi
+    # the load, from a second shell
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/yc_bench \\
+      .venv/bin/python bench/load_bench.py --users 100 --seconds 300
+
+Bounded: at most --users threads, each with one request in flight; loopback only (refuses another host).
+"""
+
+import argparse
+import http.cookiejar
+import os
+import random
+import re
+import statistics
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from collections import defaultdict
+from html.parser import HTMLParser
+from pathlib import Path
+
+LOGINS = ["city_admin", "city_leader", "pinglu_leader", "pinglu_reviewer", "pinglu_clerk", "pinglu_officer"]
+EDITORS = ["city_admin", "pinglu_reviewer", "pinglu_clerk", "pinglu_officer"]
+PASSWORD = "Yuncheng@2023"
+MARKER = "压测"
+COUNTIES = ["140802", "140821", "140822", "140823", "140824", "140825", "140826", "140827", "140828", "140829",
+            "140830", "140881", "140882"]
+LISTS = [
+    "/monitoring/?type=monitored", "/monitoring/?type=all&county={county}", "/monitoring/?status=at_risk",
+    "/monitoring/?type=monitored&county={county}&category=unstable", "/teams/", "/areas/",
+]
+# Pages of the county reviewer and the city administrator only.
+WORK_LISTS = ["/rectification/?county={county}", "/monitoring/worklist/"]
+CITY_USERS = {"city_admin", "city_leader"}
+REVIEWERS = {"city_admin", "pinglu_reviewer"}
+OWN_COUNTY = "140829"  # the demo's county users all work in 平陆县
+DASHBOARDS = ["/?year=2023&quarter=3", "/?year=2023&quarter=3&area={county}", "/dashboard/monitoring/?year=2023&quarter=3",
+              "/dashboard/income/?year=2023&quarter=3", "/dashboard/issues/", "/dashboard/teams/"]
+CHART = re.compile(r'data-chart-url="([^"]+)"')
+ADMIN_LINK = re.compile(r'href="(/admin/monitoring/household/([^/"]+)/change/[^"]*)"')
+
+
+class FormParser(HTMLParser):
+    """The named fields of the form with id ``form_id`` as the browser would submit them."""
+
+    def __init__(self, form_id):
+        super().__init__(convert_charrefs=True)
+        self.form_id, self.inside, self.fields = form_id, False, []
+        self._select, self._textarea, self._options = None, None, []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self.inside = a.get("id") == self.form_id
+        if not self.inside:
+            return
+        if tag == "input" and a.get("name"):
+            kind = a.get("type", "text")
+            if kind in ("checkbox", "radio") and "checked" not in a:
+                return
+            if kind in ("submit", "button", "file", "image"):
+                return
+            self.fields.append((a["name"], a.get("value", "on" if kind == "checkbox" else "")))
+        elif tag == "select" and a.get("name"):
+            self._select, self._options = a["name"], []
+        elif tag == "option" and self._select is not None:
+            self._options.append((a.get("value", ""), "selected" in a))
+        elif tag == "textarea" and a.get("name"):
+            self._textarea = [a["name"], ""]
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._textarea[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "select" and self._select is not None:
+            self.fields.extend((self._select, value) for value, chosen in self._options if chosen)
+            self._select = None
+        elif tag == "textarea" and self._textarea is not None:
+            self.fields.append(tuple(self._textarea))
+            self._textarea = None
+
+
+class Stats:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.times = defaultdict(list)  # kind → seconds per page (a dashboard: HTML + its charts)
+        self.requests = 0
+        self.errors = defaultdict(int)
+        self.edits_ok = 0
+        self.markers = []
+        self.error_times, self.page_times = [], []
+        self.cut_at = None
+
+    def page(self, kind, seconds, requests):
+        with self.lock:
+            self.times[kind].append(seconds)
+            self.requests += requests
+            self.page_times.append(time.monotonic())
+
+    def error(self, what):
+        with self.lock:
+            self.errors[what] += 1
+            self.error_times.append(time.monotonic())
+
+
+class Person(threading.Thread):
+    def __init__(self, base, username, stats, until, think, rng):
+        super().__init__(daemon=True)
+        self.base, self.username, self.stats, self.until, self.think, self.rng = base, username, stats, until, think, rng
+        jar = http.cookiejar.CookieJar()
+        self.jar = jar
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar),
+                                                  _NoRedirect())
+
+    def _csrf(self):
+        return next((c.value for c in self.jar if c.name == "csrftoken"), "")
+
+    def get(self, path):
+        return self._send(urllib.request.Request(self.base + path))
+
+    def post(self, path, fields):
+        body = urllib.parse.urlencode(fields).encode()
+        request = urllib.request.Request(self.base + path, data=body, headers={
+            "Content-Type": "application/x-www-form-urlencoded", "Referer": self.base + path,
+            "X-CSRFToken": self._csrf()})
+        return self._send(request)
+
+    def _send(self, request):
+        try:
+            with self.opener.open(request, timeout=60) as response:
+                return response.status, response.read().decode("utf-8", "replace")
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode("utf-8", "replace")
+        except OSError as error:
+            return 0, str(error)
+
+    def login(self):
+        self.get("/accounts/login/")
+        status, _ = self.post("/accounts/login/", {"username": self.username, "password": PASSWORD,
+                                                   "csrfmiddlewaretoken": self._csrf()})
+        return status == 302
+
+    def run(self):
+        if not self.login():
+            self.stats.error(f"login {self.username}")
+            return
+        time.sleep(self.rng.uniform(0, self.think[1]))  # people do not all start in the same second
+        while time.monotonic() < self.until:
+            roll = self.rng.random()
+            # Each person asks only for what their role and area allow (a refusal would count as an error).
+            county = self.rng.choice(COUNTIES) if self.username in CITY_USERS else OWN_COUNTY
+            if roll < 0.6:
+                dashboards = DASHBOARDS if self.username in CITY_USERS | {"pinglu_leader", "pinglu_reviewer"} else \
+                    [d for d in DASHBOARDS if "{county}" not in d]
+                self.dashboard(self.rng.choice(dashboards).format(county=county))
+            elif roll < 0.9 or self.username not in EDITORS:
+                lists = LISTS + WORK_LISTS if self.username in REVIEWERS else LISTS
+                self.list_page(self.rng.choice(lists).format(county=county))
+            else:
+                self.edit()
+            time.sleep(self.rng.uniform(*self.think))
+
+    def dashboard(self, path):
+        start = time.perf_counter()
+        status, html = self.get(path)
+        if status != 200:
+            self.stats.error(f"{status} {path.split('?')[0]}")
+            return
+        charts = [c.replace("&amp;", "&") for c in CHART.findall(html)]
+        for chart in charts:
+            status, _ = self.get(chart)
+            if status != 200:
+                self.stats.error(f"{status} {chart.split('?')[0]}")
+        self.stats.page("dashboard", time.perf_counter() - start, 1 + len(charts))
+
+    def list_page(self, path):
+        start = time.perf_counter()
+        status, _ = self.get(path)
+        if status != 200:
+            self.stats.error(f"{status} {path.split('?')[0]}")
+            return
+        self.stats.page("list", time.perf_counter() - start, 1)
+
+    def edit(self):
+        start = time.perf_counter()
+        status, html = self.get(f"/admin/monitoring/household/?p={self.rng.randint(0, 3)}")
+        links = ADMIN_LINK.findall(html) if status == 200 else []
+        if not links:
+            self.stats.error(f"{status} household changelist")
+            return
+        change_url = self.rng.choice(links)[0].replace("&amp;", "&")
+        status, html = self.get(change_url)
+        if status != 200:
+            self.stats.error(f"{status} household change form")
+            return
+        parser = FormParser("household_form")
+        parser.feed(html)
+        marker = f"{MARKER}{uuid.uuid4().hex[:12]}"
+        fields = [(k, v) for k, v in parser.fields if k != "natural_village"] + [("natural_village", marker), ("_save", "保存")]
+        status, body = self.post(change_url, fields)
+        if status == 302:
+            with self.stats.lock:
+                self.stats.edits_ok += 1
+                self.stats.markers.append(marker)
+        else:
+            self.stats.error(f"{status} household save")
+        self.stats.page("edit", time.perf_counter() - start, 3)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))] if ordered else float("nan")
+
+
+def writes_in_database(markers) -> int | None:
+    """History rows of this run's edits (each marker once), read from DATABASE_URL."""
+    if not os.environ.get("DATABASE_URL") or not markers:
+        return None
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yuncheng.settings")
+    os.environ.setdefault("SECRET_KEY", "bench-only")
+    import django
+
+    django.setup()
+    from monitoring.models import Household
+
+    return Household.history.filter(natural_village__in=markers, history_type="~").count()
+
+
+def cut_database_connections(stats):
+    import psycopg2
+
+    url = urllib.parse.urlparse(os.environ["DATABASE_URL"])
+    conn = psycopg2.connect(dbname="postgres", user=url.username, password=url.password, host=url.hostname,
+                            port=url.port)
+    conn.autocommit = True
+    cursor = conn.cursor()
+    cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                   [url.path.lstrip("/")])
+    with stats.lock:
+        stats.cut_at = time.monotonic()
+        stats.cut_connections = cursor.rowcount
+    conn.close()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--base", default="http://127.0.0.1:8000")
+    parser.add_argument("--users", type=int, default=100)
+    parser.add_argument("--seconds", type=int, default=300)
+    parser.add_argument("--think", type=float, nargs=2, default=(3.0, 10.0))
+    parser.add_argument("--seed", type=int, default=2023)
+    parser.add_argument("--cut-db-at", type=float, default=None, metavar="SECONDS",
+                        help="fault: at this second, terminate every server connection to DATABASE_URL's database "
+                             "(what a PostgreSQL restart does to the app, without restarting a shared server)")
+    args = parser.parse_args()
+    host = urllib.parse.urlparse(args.base).hostname
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        sys.exit("load_bench drives loopback only")
+    stats, rng = Stats(), random.Random(args.seed)
+    started = time.monotonic()
+    until = started + args.seconds
+    people = [Person(args.base, LOGINS[i % len(LOGINS)], stats, until, args.think, random.Random(rng.random()))
+              for i in range(args.users)]
+    for person in people:
+        person.start()
+    if args.cut_db_at is not None:
+        threading.Timer(args.cut_db_at, cut_database_connections, args=(stats,)).start()
+    for person in people:
+        person.join()
+    elapsed = time.monotonic() - started
+    print(f"{args.users} users × {args.seconds} s, think {args.think[0]:.0f}–{args.think[1]:.0f} s, against {args.base}")
+    print(f"requests {stats.requests:,}  ({stats.requests / elapsed:.1f}/s), pages "
+          f"{sum(len(v) for v in stats.times.values()):,}, errors {sum(stats.errors.values())}")
+    for what, n in sorted(stats.errors.items()):
+        print(f"  error {what}: {n}")
+    every = [t for v in stats.times.values() for t in v]
+    for kind, values in [*sorted(stats.times.items()), ("all pages", every)]:
+        if values:
+            print(f"  {kind:<10} n={len(values):>5}  median {statistics.median(values) * 1000:7.0f} ms  "
+                  f"p95 {percentile(values, 0.95) * 1000:7.0f} ms  max {max(values) * 1000:7.0f} ms")
+    if stats.cut_at is not None:
+        soon = sum(1 for t in stats.error_times if stats.cut_at <= t < stats.cut_at + 10)
+        later = sum(1 for t in stats.error_times if t >= stats.cut_at + 10)
+        served = sum(1 for t in stats.page_times if t >= stats.cut_at + 10)
+        print(f"fault: {stats.cut_connections} database connections terminated at {args.cut_db_at:.0f} s; "
+              f"errors within 10 s of it: {soon}, later: {later}; pages served later: {served}")
+    counted = writes_in_database(stats.markers)
+    print(f"edits answered 302: {stats.edits_ok}; in the database: {counted if counted is not None else '(set DATABASE_URL)'}")
+
+
+if __name__ == "__main__":
+    main()
