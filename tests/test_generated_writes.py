@@ -37,9 +37,9 @@ PAGE_CASES = {
     ("rectification.forms", "AssignForm", "unit"),
     ("resident_teams.forms", "VisitForm", "household"),
 }
-# Fields of page forms that choose what to read, not what to write (the reports' area picker is
-# checked by the scoped read tests of the reports app).
-READ_ONLY_PAGE_FIELDS = {("reports.forms", "ReportPeriodForm", "area")}
+# Fields of page forms that choose what to read, not what to write (the reports' area picker and the
+# audit page's filter are checked by the scoped read tests of their apps).
+READ_ONLY_PAGE_FIELDS = {("reports.forms", "ReportPeriodForm", "area"), ("accounts.forms", "AuditFilterForm", "area")}
 
 pytestmark = pytest.mark.django_db
 
