@@ -88,7 +88,7 @@ def make_workbook(path: Path, members: int):
             number = head_id if i == 0 else next(ids)
             rows_m.append([code, f"户主{h}" if i == 0 else f"成员{h}-{i}", number, "户主" if i == 0 else rng.choice(relations), "初中", "非在校生",
                            "健康", "普通劳动力", "省外" if i == 1 else None, 8 if i == 1 else None,
-                           "自主就业" if i == 1 else None, "是"])
+                           "自主就业" if i == 1 else None, "是", 2023 if i == 1 else None])
         n += size
     book = Workbook(write_only=True)
     for sheet, rows in ((HOUSEHOLD_SHEET, rows_h), (MEMBER_SHEET, rows_m)):

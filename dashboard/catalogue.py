@@ -34,6 +34,7 @@ SECTIONS = {
     "funds": "帮扶资金与集体经济",
     "teams": "驻村帮扶",
     "issues": "问题整改",
+    "completeness": "录入进度",
 }
 
 Parts = dict  # {part name: number or {label: count}}
@@ -249,6 +250,35 @@ _CATALOGUE = [
        records="rectified_issues", records_count=False, additive=False, definition="发现至销号的平均天数"),
 ]
 
+# 录入进度 (data-entry progress): the share of what the period needs that has been entered; each figure
+# drills down to the records still missing.
+_CATALOGUE += [
+    _m("completeness.income_pct", "收入录入率", "%", "completeness", "completeness", _pct("income_done", "income_due"),
+       kind="pct", records="income_missing_households", records_count=False, additive=False,
+       definition="脱贫户和期末前识别的监测户中，已录入本季度收入的占比；明细为尚未录入的户"),
+    _m("completeness.income_missing", "未录入本季度收入户数", "户", "completeness", "completeness",
+       _part("income_missing"), records="income_missing_households"),
+    _m("completeness.measures_pct", "帮扶措施录入率", "%", "completeness", "completeness",
+       _pct("measure_done", "measure_due"), kind="pct", records="measure_missing_households", records_count=False,
+       additive=False, definition="期末风险未消除的监测户中，已录入帮扶措施的占比；明细为尚无措施的户"),
+    _m("completeness.measures_missing", "未录入帮扶措施监测户数", "户", "completeness", "completeness",
+       _part("measure_missing"), records="measure_missing_households"),
+    _m("completeness.attendance_pct", "考勤填报完整工作队占比", "%", "completeness", "completeness",
+       _pct("attendance_done", "attendance_due"), kind="pct", records="attendance_missing_teams",
+       records_count=False, additive=False,
+       definition="期末在岗工作队中，每名在岗队员本季度已开始的每一周都填报了考勤的占比；明细为有缺周的工作队"),
+    _m("completeness.attendance_missing", "考勤有缺周的工作队数", "个", "completeness", "completeness",
+       _part("attendance_missing"), records="attendance_missing_teams"),
+    _m("completeness.issue_updates_pct", "逾期问题进展更新率", "%", "completeness", "completeness",
+       _pct("issue_update_done", "issue_update_due"), kind="pct", records="issues_without_update",
+       records_count=False, additive=False,
+       definition="期末已逾期的问题中，整改时限后有状态更新的占比；明细为无更新的问题"),
+    _m("completeness.issue_updates_missing", "逾期且无进展更新问题数", "个", "completeness", "completeness",
+       _part("issue_update_missing"), records="issues_without_update"),
+]
+COMPLETENESS_MISSING = ("completeness.income_missing", "completeness.measures_missing",
+                        "completeness.attendance_missing", "completeness.issue_updates_missing")
+
 METRICS: dict[str, Metric] = {metric.key: metric for metric in _CATALOGUE}
 
 
@@ -314,6 +344,21 @@ def metric_values_by_child(*, user, area: Area | None, year: int, quarter: int, 
         (child, {metric.key: metric.compute(_parts_of(grouped, child.code)) for metric in metrics})
         for child in children
     ]
+
+
+def metric_values_by_level(*, user, area: Area | None, year: int, quarter: int, areas: list[Area],
+                           keys=None) -> list[tuple[Area, dict]]:
+    """Like :func:`metric_values_by_child` for areas of one level anywhere inside ``area`` (every township
+    or every village of the city): one pass of each source grouped by that level's code length, instead
+    of one pass per parent. The rows are computed the same way as :func:`metric_values` of each area."""
+    area = _check_scope(user, area)
+    if not areas:
+        return []
+    if len({len(a.code) for a in areas}) != 1 or not all(a.code.startswith(area.prefix) for a in areas):
+        raise ValueError("areas must be of one level and inside the area")
+    metrics = _metrics(keys)
+    grouped = _parts(metrics, area, Period(year, quarter), len(areas[0].code))
+    return [(a, {metric.key: metric.compute(_parts_of(grouped, a.code)) for metric in metrics}) for a in areas]
 
 
 def metric_records(*, user, key: str, area: Area | None, year: int, quarter: int) -> QuerySet:

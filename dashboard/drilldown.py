@@ -105,7 +105,7 @@ def income_households(area, period):
 
     return in_area(
         IncomeRecord.objects.filter(year=period.year, quarter=period.quarter, household__is_poverty_alleviated=True),
-        "household__village__code", area,
+        "household__village__code", area.code,
     ).select_related("household__village__county").order_by("household__village_id", "household_id")
 
 
@@ -355,6 +355,47 @@ def letters(area, period):
                  "area_code", area.code).select_related("addressee_county", "addressee_unit").order_by("-issued_date", "id")
 
 
+# ---------------------------------------------------------------- data-entry progress: what is missing
+
+
+def income_missing_households(area, period):
+    from monitoring.models import Household
+
+    from .sources import completeness_income_q
+
+    due, done = completeness_income_q(period)
+    return _households(in_area(Household.objects.filter(due).exclude(done), "village__code", area.code))
+
+
+def measure_missing_households(area, period):
+    from monitoring.models import Household
+
+    from .sources import completeness_measure_q
+
+    due, done = completeness_measure_q(period)
+    return _households(in_area(Household.objects.filter(due).exclude(done), "village__code", area.code))
+
+
+def attendance_missing_teams(area, period):
+    from resident_teams.models import WorkTeam
+
+    from .sources import completeness_attendance_q
+
+    due, done = completeness_attendance_q(period)
+    return in_area(WorkTeam.objects.filter(due).exclude(done), "station_code", area.code).select_related(
+        "county", "village", "township", "relocation_site").order_by("station_code", "code")
+
+
+def issues_without_update(area, period):
+    from rectification.models import Issue
+
+    from .sources import completeness_issue_q
+
+    due, done = completeness_issue_q(period)
+    return in_area(Issue.objects.filter(due).exclude(done), "area_code", area.code).select_related(
+        "county", "village", "aspect", "category", "responsible_unit").order_by("number")
+
+
 ISSUE_COLUMNS = (
     ("number", "问题编号"), ("get_source_display", "问题来源"), ("county.name", "区县"), ("aspect.name", "问题方面"),
     ("category.name", "问题类别"), ("responsible_unit.name", "责任单位"), ("found_date", "发现日期"),
@@ -444,6 +485,13 @@ _LISTS = [
     RecordList("letters", "工作督办函", letters,
                (("number", "督办函编号"), ("title", "标题"), ("issued_date", "发函日期"), ("addressee", "受函对象"),
                 ("reply_deadline", "回复期限"), ("reply_date", "回复日期"))),
+    # 录入进度: the records still missing
+    RecordList("income_missing_households", "本季度未录入收入的脱贫户和监测户", income_missing_households,
+               HOUSEHOLD_COLUMNS),
+    RecordList("measure_missing_households", "未录入帮扶措施的风险未消除户", measure_missing_households,
+               HOUSEHOLD_COLUMNS),
+    RecordList("attendance_missing_teams", "本季度有队员缺填考勤周的工作队", attendance_missing_teams, TEAM_COLUMNS),
+    RecordList("issues_without_update", "逾期且期限后无进展更新的问题", issues_without_update, ISSUE_COLUMNS),
 ]
 
 RECORD_LISTS: dict[str, RecordList] = {record_list.name: record_list for record_list in _LISTS}

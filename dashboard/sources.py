@@ -9,11 +9,12 @@ of counties or records. The registry's figures (households, persons, income, emp
 per-village summaries (``dashboard.village_summaries``); the other tables are small enough to aggregate directly.
 """
 
+import datetime
 from collections import defaultdict
 from collections.abc import Callable
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import Substr
 
 from accounts.scoping import code_in_area, in_area
@@ -245,6 +246,8 @@ def teams(*, area: Area, period: Period, group_len: int | None) -> dict[str, dic
     result = _merge(counted, members)
     if group_len is None:
         result[""].setdefault("by_station", {label: 0 for label in type_fields})
+    else:  # an area without teams shows every type at 0, as the area's own figure does
+        result[ALL_GROUPS] = {"by_station": {label: 0 for label in type_fields}}
     return result
 
 
@@ -319,6 +322,91 @@ def letters(*, area: Area, period: Period, group_len: int | None) -> dict[str, d
     )
 
 
+# ---------------------------------------------------------------- data-entry progress (录入进度)
+#
+# What a period still lacks before it is handed upward. Each rule below is one filter, used by the
+# source (shares per area) and by the record lists (the missing records) alike.
+
+
+def completeness_income_q(period: Period) -> tuple[Q, Exists]:
+    """(脱贫户 or 监测户 identified by the period end, an income record of the quarter exists) on Household."""
+    from monitoring.models import IncomeRecord, MonitoringRecord
+
+    due = Q(is_poverty_alleviated=True) | Q(
+        pk__in=MonitoringRecord.objects.identified_as_of(period.end).values("household_id"))
+    done = Exists(IncomeRecord.objects.filter(household=OuterRef("pk"), year=period.year, quarter=period.quarter))
+    return due, done
+
+
+def completeness_measure_q(period: Period) -> tuple[Q, Exists]:
+    """(monitored household still at risk at the period end, an assistance measure begun by then) on Household."""
+    from monitoring.models import AssistanceMeasure, MonitoringRecord
+
+    due = Q(pk__in=MonitoringRecord.objects.open_as_of(period.end).values("household_id"))
+    done = Exists(AssistanceMeasure.objects.filter(household=OuterRef("pk"), start_date__lte=period.end))
+    return due, done
+
+
+def quarter_mondays(period: Period, today: datetime.date | None = None) -> list[datetime.date]:
+    """The attendance weeks (their Mondays) of the quarter that have begun: a week not yet begun cannot be missing."""
+    last = min(period.end, today or datetime.date.today())
+    day = period.quarter_start + datetime.timedelta(days=(7 - period.quarter_start.weekday()) % 7)
+    mondays = []
+    while day <= last:
+        mondays.append(day)
+        day += datetime.timedelta(days=7)
+    return mondays
+
+
+def completeness_attendance_q(period: Period) -> tuple[Q, Q]:
+    """(team on station at the period end, no member on post a whole week of the quarter without that
+    week's attendance) on WorkTeam."""
+    from resident_teams.models import AttendanceWeek, TeamMember
+
+    due = Q(arrived_on__lte=period.end) & (Q(departed_on__isnull=True) | Q(departed_on__gt=period.end))
+    gaps = Q()
+    for monday in quarter_mondays(period):
+        on_post = Q(joined_on__lte=monday) & (Q(left_on__isnull=True) | Q(left_on__gte=monday + datetime.timedelta(days=6)))
+        filled = Exists(AttendanceWeek.objects.filter(member=OuterRef("pk"), week_start=monday))
+        gaps |= on_post & ~Q(filled)
+    if not gaps:
+        return due, Q(pk__isnull=False)  # no week of the quarter has begun: nothing can be missing
+    return due, ~Q(Exists(TeamMember.objects.filter(gaps, team=OuterRef("pk"))))
+
+
+def completeness_issue_q(period: Period) -> tuple[Q, Exists]:
+    """(issue found by the period end and overdue on it, a status update after its deadline) on Issue."""
+    from rectification.models import IssueQuerySet, IssueTransition
+
+    due = Q(found_date__lte=period.end) & IssueQuerySet.overdue_q(period.end)
+    done = Exists(IssueTransition.objects.filter(issue=OuterRef("pk"), at__date__gt=OuterRef("deadline"),
+                                                 at__date__lte=period.end))
+    return due, done
+
+
+def completeness(*, area: Area, period: Period, group_len: int | None) -> dict[str, dict]:
+    """Records due for the period and those entered: income, measures, attendance, issue updates."""
+    from monitoring.models import Household
+    from rectification.models import Issue
+    from resident_teams.models import WorkTeam
+
+    parts = []
+    for prefix, model, field, rule in (
+        ("income", Household, "village__code", completeness_income_q),
+        ("measure", Household, "village__code", completeness_measure_q),
+        ("attendance", WorkTeam, "station_code", completeness_attendance_q),
+        ("issue_update", Issue, "area_code", completeness_issue_q),
+    ):
+        due, done = rule(period)
+        parts.append(_grouped(model.objects.filter(due), field, area, group_len,
+                              **{f"{prefix}_due": Count("pk"), f"{prefix}_done": Count("pk", filter=done)}))
+    result = _merge(*parts)
+    for group_parts in result.values():
+        for prefix in ("income", "measure", "attendance", "issue_update"):
+            group_parts[f"{prefix}_missing"] = group_parts.get(f"{prefix}_due", 0) - group_parts.get(f"{prefix}_done", 0)
+    return result
+
+
 SOURCES: dict[str, Callable[..., dict[str, dict]]] = {
     "registry": registry,
     "monitoring_by_category": monitoring_by_category,
@@ -337,6 +425,7 @@ SOURCES: dict[str, Callable[..., dict[str, dict]]] = {
     "inspections": inspections,
     "issues": issues,
     "letters": letters,
+    "completeness": completeness,
 }
 
 

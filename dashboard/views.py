@@ -288,7 +288,7 @@ class RecordListView(RecordMixin, TemplateView):
 
 def _page_of(metric) -> str:
     return {"monitoring": "monitoring", "income": "income", "employment": "income", "funds": "income",
-            "teams": "teams", "issues": "issues"}[metric.section]
+            "teams": "teams", "issues": "issues"}.get(metric.section, "home")
 
 
 class RecordExportView(RecordMixin, View):

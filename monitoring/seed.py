@@ -24,7 +24,7 @@ from django.utils import timezone
 from accounts.roles import CITY_CODE
 from villages.models import RelocationSite, Village
 
-from yuncheng.idcard import check_digit
+from yuncheng.idcard import check_digit, region_code_at
 
 from .models import (
     LABOUR_SKILLS_ABLE,
@@ -216,10 +216,12 @@ class _People:
         self.sequence: dict = {}
 
     def id_number(self, county: str, born: datetime.date, male: bool) -> str:
-        key = (county, born)
+        # The code a resident born that year carries (142732 for 平陆 before 2000), as real registers do.
+        region = region_code_at(county, born.year)
+        key = (region, born)
         n = self.sequence.get(key, 0)
         self.sequence[key] = n + 1
-        first17 = f"{county}{born:%Y%m%d}{2 * n + (1 if male else 0):03d}"
+        first17 = f"{region}{born:%Y%m%d}{2 * n + (1 if male else 0):03d}"
         return first17 + check_digit(first17)
 
     def name(self, surname: str | None = None) -> str:

@@ -497,3 +497,33 @@ def handover_hand_on(*, item: HandOverItem, user, unit: ResponsibleUnit, date: d
         issue_assign(issue=item.issue, user=user, unit=unit, note=f"双交办：{item.handover.title}")
     return item
 
+
+
+# Facts of an issue a reviewer may correct outside the workflow; status and unit move only by the steps above.
+ISSUE_FACT_FIELDS = frozenset({
+    "source", "aspect_id", "category_id", "county_id", "village_id", "description", "responsible_person",
+    "found_date", "deadline", "measures", "completed_date",
+})
+
+
+@transaction.atomic
+def issue_update_fields(*, issue: Issue, user, change_reason: str = "Excel 导入", **fields) -> Issue:
+    """The reviewer corrects the recorded facts of an open issue (the ledger import's way in): never its
+    status or unit, never a closed issue, never moving it out of the reviewer's area."""
+    unknown = set(fields) - ISSUE_FACT_FIELDS
+    if unknown:
+        raise ValueError(f"issue_update_fields cannot change {sorted(unknown)}")
+    issue = _locked(issue)
+    _require_reviewer(user, issue, "修改问题")
+    if issue.status == IssueStatus.CLOSED:
+        raise ValidationError(f"问题 {issue.number} 已销号，不能修改")
+    for name, value in fields.items():
+        setattr(issue, name, value)
+    issue.sync_area_code()
+    if not instance_in_scope(user, issue, CHANGE):
+        raise PermissionDenied("修改后的问题不在您的管辖范围内")
+    issue.full_clean()
+    issue._history_user = user
+    issue._change_reason = change_reason
+    issue.save()
+    return issue

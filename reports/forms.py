@@ -6,6 +6,7 @@ from django import forms
 
 from accounts.roles import CITY_CODE
 from accounts.scoping import user_area_code
+from dashboard.periods import period_default
 from villages.selectors import area_children, area_get
 
 from .imports import IMPORTERS
@@ -36,9 +37,10 @@ class ReportPeriodForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["area"].choices = area_choices(user)
         self.fields["year"].choices = year_choices()
-        today = datetime.date.today()
-        self.fields["year"].initial = today.year
-        self.fields["quarter"].initial = (today.month - 1) // 3 + 1
+        # The latest quarter with data, as the dashboard opens: the current quarter is usually still empty.
+        period = period_default()
+        self.fields["year"].initial = period.year
+        self.fields["quarter"].initial = period.quarter
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select form-select-sm"
 

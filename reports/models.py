@@ -57,3 +57,46 @@ class ExportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class ImportJob(models.Model):
+    """后台导入任务: an upload too large to write inside a web request (more than 20,000 rows), written by
+    the job worker after the user confirmed its preview. The page polls this row for progress; the
+    uploaded file is deleted when the job ends, whatever the outcome."""
+
+    AREA_LOOKUP = None  # an upload belongs to its user: the views filter by user before scoping
+
+    Status = ExportJob.Status
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs", verbose_name="发起人"
+    )
+    kind = models.CharField("导入内容", max_length=20)
+    path = models.CharField("上传文件", max_length=200, help_text="MEDIA_ROOT 下的相对路径，任务结束即删除")
+    filename = models.CharField("原文件名", max_length=200)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
+    progress = models.PositiveSmallIntegerField("进度(%)", default=0)
+    rows_total = models.PositiveIntegerField("总行数", default=0)
+    rows_done = models.PositiveIntegerField("已处理行数", default=0)
+    result = models.JSONField("结果", default=dict, blank=True, help_text="各类记录的新增/修改/不变数与错误列表")
+    error = models.TextField("错误信息", blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "导入任务"
+        verbose_name_plural = "导入任务"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="importjob_progress_le_100",
+                violation_error_message="进度不能超过 100%",
+            ),
+        ]
+
+    def __str__(self):
+        return self.filename
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

@@ -93,17 +93,32 @@ def _check_archive(path) -> zipfile.ZipFile:
     return archive
 
 
-def merged_ranges(archive: zipfile.ZipFile, part: str) -> list[str]:
-    """The merged-cell ranges of one worksheet part, found by streaming its XML (read-only mode
-    does not report them)."""
-    found: set[str] = set()
+_FORMULA_RE = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_CELL_RE = re.compile(rb"<(?:\w+:)?c\s[^>]*?r=\"([A-Z]+[0-9]+)\"[^>]*?(?:/>|>(.*?)</(?:\w+:)?c>)", re.DOTALL)
+_VALUE_RE = re.compile(rb"<(?:\w+:)?v>[^<]|<(?:\w+:)?is>")
+
+
+def scan_sheet(archive: zipfile.ZipFile, part: str) -> tuple[list[str], list[str]]:
+    """(merged-cell ranges, formula cells without a cached value) of one worksheet part, found by
+    streaming its XML once: read-only mode reports neither, and ``data_only`` reads a formula that was
+    never calculated (a file written by a program, never opened in Excel) as a blank cell."""
+    merged: set[str] = set()
+    formulas: list[str] = []
     tail = b""
     with archive.open(part) as fh:
         while chunk := fh.read(1 << 20):
             data = tail + chunk
-            found.update(m.decode() for m in _MERGE_RE.findall(data))
-            tail = data[-256:]  # a tag cut by the chunk boundary is matched with the next chunk
-    return sorted(found)
+            merged.update(m.decode() for m in _MERGE_RE.findall(data))
+            cut = data.rfind(b"</c>")  # cells are judged whole; the rest waits for the next chunk
+            cut = len(data) - 256 if cut < 0 else cut + 4
+            cut = max(cut, 0)
+            if _FORMULA_RE.search(data, 0, cut):
+                for match in _CELL_RE.finditer(data, 0, cut):
+                    body = match[2] or b""
+                    if _FORMULA_RE.search(body) and not _VALUE_RE.search(body):
+                        formulas.append(match[1].decode())
+            tail = data[cut:]
+    return sorted(merged), formulas
 
 
 _DIMENSION_RE = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)\"")
@@ -129,6 +144,7 @@ class Workbook:
     def __init__(self, path):
         archive = _check_archive(path)
         self.archive = archive
+        self._scans: dict[str, tuple[list[str], list[str]]] = {}
         try:
             self.book = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
         except Exception:  # openpyxl raises many kinds on a broken part
@@ -139,14 +155,18 @@ class Workbook:
     def sheetnames(self) -> list[str]:
         return self.book.sheetnames
 
+    def _scan(self, sheet: str) -> tuple[list[str], list[str]]:
+        if sheet not in self._scans:
+            part = getattr(self.book[sheet], "_worksheet_path", None)
+            self._scans[sheet] = scan_sheet(self.archive, part.lstrip("/")) if part else ([], [])
+        return self._scans[sheet]
+
+    def formulas_without_value(self, sheet: str) -> list[str]:
+        return self._scan(sheet)[1]
+
     def merged_data_ranges(self, sheet: str, first_data_row: int = 2) -> list[str]:
-        ws = self.book[sheet]
-        part = getattr(ws, "_worksheet_path", None)
-        if not part:
-            return []
-        part = part.lstrip("/")
         out = []
-        for ref in merged_ranges(self.archive, part):
+        for ref in self._scan(sheet)[0]:
             last = ref.split(":")[-1]
             if int(re.sub(r"[A-Z]", "", last)) >= first_data_row:
                 out.append(ref)

@@ -7,8 +7,6 @@ roles that may see full numbers get it.
 
 from __future__ import annotations
 
-import datetime
-
 from django.core.exceptions import PermissionDenied
 
 from accounts.roles import may_see_full_id
@@ -31,7 +29,10 @@ def _check(user):
         raise PermissionDenied("您的角色不能导出含完整身份证号的数据")
 
 
-def household_data(*, user, prefix: str, employment_year: int | None = None) -> dict:
+def household_data(*, user, prefix: str) -> dict:
+    """Rows are dicts keyed by the importer's column keys (``reports.imports.households``'s SheetDefs): the
+    sheet's one layout orders them. Every year of employment is written: the latest in 家庭成员 (with its
+    务工年度), the others in 务工就业."""
     from monitoring.models import (
         AssistanceMeasure,
         Education,
@@ -54,7 +55,6 @@ def household_data(*, user, prefix: str, employment_year: int | None = None) -> 
     )
 
     _check(user)
-    year = employment_year or datetime.date.today().year
     households = in_area(scope(Household.objects.all(), user), "village__code", prefix)
     labels = {
         "category": dict(MonitoringCategory.choices), "channel": dict(IdentificationChannel.choices),
@@ -75,49 +75,71 @@ def household_data(*, user, prefix: str, employment_year: int | None = None) -> 
             r = records.get(h.pk)
             kind = ("脱贫户、监测户" if h.is_poverty_alleviated else "监测户") if r else (
                 "脱贫户" if h.is_poverty_alleviated else "一般农户")
-            eliminated = r is not None and r.elimination_status == EliminationStatus.APPROVED
-            yield (
-                h.code, h.village_id, h.head_name, heads.get(h.pk, ""), h.phone, kind,
-                labels["category"].get(r.category) if r else None, labels["channel"].get(r.channel) if r else None,
-                _month(r.identified_month) if r else None,
-                "、".join(t.name for t in sorted(r.risk_types.all(), key=lambda t: t.sort_order)) if r else None,
-                _yn(eliminated) if r else None, labels["mode"].get(r.elimination_mode) if eliminated else None,
-                _month(r.elimination_month) if eliminated else None,
-                _yn(h.is_relocated), h.relocation_site.name if h.relocation_site else None,
-                _yn(h.is_dibao), _yn(h.is_tekun), _yn(h.is_no_labour),
-            )
+            row = dict(code=h.code, village=h.village_id, head_name=h.head_name, head_id=heads.get(h.pk, ""),
+                       phone=h.phone, household_type=kind, is_relocated=_yn(h.is_relocated),
+                       site=h.relocation_site.name if h.relocation_site else None, is_dibao=_yn(h.is_dibao),
+                       is_tekun=_yn(h.is_tekun), is_no_labour=_yn(h.is_no_labour))
+            if r is not None:
+                eliminated = r.elimination_status == EliminationStatus.APPROVED
+                row.update(
+                    category=labels["category"].get(r.category), channel=labels["channel"].get(r.channel),
+                    identified_month=_month(r.identified_month),
+                    risk_types="、".join(t.name for t in sorted(r.risk_types.all(), key=lambda t: t.sort_order)),
+                    eliminated=_yn(eliminated), elimination_mode=labels["mode"].get(r.elimination_mode) if eliminated
+                    else None, elimination_month=_month(r.elimination_month) if eliminated else None,
+                )
+            yield row
+
+    jobs = Employment.objects.filter(member__household__in=households)
+
+    def latest_jobs() -> dict:
+        latest = {}
+        for mid, year, location, months, channel in jobs.order_by("member_id", "year").values_list(
+                "member_id", "year", "location", "months", "channel").iterator(chunk_size=CHUNK):
+            latest[mid] = dict(employment_year=year, location=labels["location"][location], months=months,
+                               channel=labels["job"][channel])
+        return latest
 
     def member_rows():
-        jobs = {
-            e[0]: e[1:] for e in Employment.objects.filter(member__household__in=households, year=year)
-            .values_list("member_id", "location", "months", "channel")
-        }
+        latest = latest_jobs()
         rows = (Member.objects.filter(household__in=households).order_by("household__village_id", "household__code", "id")
                 .values_list("id", "household__code", "name", "id_number", "relation", "education", "school_status",
                              "health", "labour_skill", "has_medical_insurance"))
         for mid, code, name, number, relation, education, school, health, labour, insured in rows.iterator(
                 chunk_size=CHUNK):
-            job = jobs.get(mid)
-            yield (code, name, number, labels["relation"][relation], labels["education"][education],
-                   labels["school"][school], labels["health"][health], labels["labour"][labour],
-                   labels["location"][job[0]] if job else None, job[1] if job else None,
-                   labels["job"][job[2]] if job else None, _yn(insured))
+            yield dict(household=code, name=name, id_number=number, relation=labels["relation"][relation],
+                       education=labels["education"][education], school_status=labels["school"][school],
+                       health=labels["health"][health], labour_skill=labels["labour"][labour],
+                       insured=_yn(insured), **latest.get(mid, {}))
+
+    def employment_rows():
+        latest = {mid: job["employment_year"] for mid, job in latest_jobs().items()}
+        rows = (jobs.order_by("member__household__village_id", "member__household__code", "member_id", "year")
+                .values_list("member_id", "member__id_number", "year", "location", "months", "channel"))
+        for mid, number, year, location, months, channel in rows.iterator(chunk_size=CHUNK):
+            if latest.get(mid) != year:
+                yield dict(id_number=number, year=year, location=labels["location"][location], months=months,
+                           channel=labels["job"][channel])
 
     def income_rows():
         rows = (IncomeRecord.objects.filter(household__in=households)
                 .order_by("household__code", "year", "quarter")
-                .values_list("household__code", "year", "quarter", "wage_income", "business_income",
-                             "property_income", "transfer_income", "production_expense"))
-        yield from rows.iterator(chunk_size=CHUNK)
+                .values("household__code", "year", "quarter", "wage_income", "business_income",
+                        "property_income", "transfer_income", "production_expense"))
+        for row in rows.iterator(chunk_size=CHUNK):
+            row["household"] = row.pop("household__code")
+            yield row
 
     def measure_rows():
         rows = (AssistanceMeasure.objects.filter(household__in=households)
                 .order_by("household__code", "start_date", "id")
                 .values_list("household__code", "measure_type", "content", "start_date", "amount"))
         for code, kind, content, start, amount in rows.iterator(chunk_size=CHUNK):
-            yield code, labels["measure"][kind], content, start, amount
+            yield dict(household=code, measure_type=labels["measure"][kind], content=content, start_date=start,
+                       amount=amount)
 
-    return {"户信息": household_rows(), "家庭成员": member_rows(), "收入": income_rows(), "帮扶措施": measure_rows()}
+    return {"户信息": household_rows(), "家庭成员": member_rows(), "务工就业": employment_rows(), "收入": income_rows(),
+            "帮扶措施": measure_rows()}
 
 
 def issue_data(*, user, prefix: str) -> dict:

@@ -11,8 +11,8 @@ from django.utils import timezone
 from villages.selectors import area_get
 
 from .exports import REPORTS, report_context, report_write
-from .imports import IMPORTERS
-from .models import ExportJob
+from .imports import IMPORTERS, run_import
+from .models import ExportJob, ImportJob
 from .roundtrip import DATA_EXPORTS
 from .workbooks import template_write
 
@@ -111,3 +111,56 @@ def export_job_start(*, user, report_key: str, area_code: str, year: int, quarte
     return job
 
 
+
+
+# ---------------------------------------------------------------- background imports
+
+def import_job_start(*, user, kind: str, path: Path, filename: str, rows_total: int) -> ImportJob:
+    """Queue the writing of a confirmed upload (``path`` inside MEDIA_ROOT) as a background job."""
+    from django.conf import settings
+    from django_q.tasks import async_task
+
+    job = ImportJob(user=user, kind=kind, path=str(Path(path).relative_to(settings.MEDIA_ROOT)), filename=filename,
+                    rows_total=rows_total)
+    job.full_clean()
+    job.save()
+    async_task("reports.services.import_job_run", job.pk, task_name=f"导入 {filename}"[:100], group="reports",
+               sync=bool(settings.Q_CLUSTER.get("sync", False)))
+    job.refresh_from_db()
+    return job
+
+
+def import_job_run(job_id: int) -> None:
+    """The worker's side: validate and write the file (all or nothing, as in the request), reporting
+    progress on the job row; the upload is deleted at the end whatever happened."""
+    from django.conf import settings
+
+    job = ImportJob.objects.select_related("user__profile").get(pk=job_id)
+    if job.is_finished:
+        return
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, progress=0, error="")
+    path = Path(settings.MEDIA_ROOT) / job.path
+    last = [time.monotonic()]
+
+    def on_rows(done: int):
+        now = time.monotonic()
+        if now - last[0] >= PROGRESS_EVERY_SECONDS:
+            last[0] = now
+            total = max(job.rows_total, done, 1)
+            ImportJob.objects.filter(pk=job.pk).update(rows_done=done, progress=min(99, done * 100 // total))
+
+    try:
+        result = run_import(IMPORTERS[job.kind], path, job.user, commit=True, on_rows=on_rows)
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.DONE if result.ok else ImportJob.Status.FAILED, progress=100,
+            rows_done=job.rows_total, finished_at=timezone.now(),
+            result={"counts": result.counts, "errors": [str(e) for e in result.errors[:500]],
+                    "written": result.written},
+            error="" if result.ok else f"文件有 {len(result.errors)} 处错误，未写入任何数据",
+        )
+    except Exception as exc:  # the page shows the failure; the worker log keeps the traceback
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.FAILED, error=str(exc)[:1000],
+                                                   finished_at=timezone.now())
+        raise
+    finally:
+        path.unlink(missing_ok=True)

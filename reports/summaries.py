@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from dashboard.catalogue import METRICS, metric_values, metric_values_by_child
 
-from .xlsx import DECIMAL, INT, MONEY, PCT, Column, SheetSpec
+from .xlsx import DECIMAL, INT, MONEY, NO_BASE, PCT, Column, SheetSpec
 
 _KINDS = {"count": INT, "money": MONEY, "pct": PCT, "number": DECIMAL, "breakdown": INT}
 
@@ -22,6 +22,10 @@ class MetricColumn:
     label: str = ""  # default: the catalogue's label (with its unit)
     group: tuple[str, ...] = ()
     part: str | None = None  # the label inside a breakdown metric
+    base: str | None = None  # a rate's base metric: without it (0) the rate is shown as —, not 0.00
+    # A sum of records keyed by area code, some of them the area's own (trainings the city or the county
+    # holds itself): the catalogue calls it not additive over children; with the 本级 row it adds up.
+    with_local: bool = False
 
     def column(self) -> Column:
         metric = METRICS[self.key]
@@ -36,6 +40,11 @@ class MetricColumn:
         if self.part is not None:
             return (value or {}).get(self.part, 0)
         return value
+
+    @property
+    def additive(self) -> bool:
+        """The rows' figures add up to the 合计 (counts and sums); ratios and targets set for the area do not."""
+        return self.part is not None or self.with_local or METRICS[self.key].additive
 
 
 def _breakdown(key: str, group: tuple[str, ...], labels) -> list[MetricColumn]:
@@ -70,8 +79,8 @@ def employment_columns() -> list[MetricColumn]:
     return [
         MetricColumn("employment.labor_force", "脱贫劳动力(人)", ("务工就业",)),
         MetricColumn("employment.migrant_workers", "外出务工(人)", ("务工就业",)),
-        MetricColumn("employment.migrant_target", "年度目标(人)", ("务工就业",)),
-        MetricColumn("employment.migrant_completion_pct", "目标完成率(%)", ("务工就业",)),
+        MetricColumn("employment.migrant_target", "年度目标(人)", ("务工就业",), base="employment.migrant_target"),
+        MetricColumn("employment.migrant_completion_pct", "目标完成率(%)", ("务工就业",), base="employment.migrant_target"),
         MetricColumn("employment.workshops", "车间数(个)", ("帮扶车间",)),
         MetricColumn("employment.workshop_jobs", "吸纳就业(人)", ("帮扶车间",)),
         MetricColumn("employment.workshop_poverty_jobs", "其中脱贫劳动力(人)", ("帮扶车间",)),
@@ -90,25 +99,44 @@ def teams_columns() -> list[MetricColumn]:
         MetricColumn("teams.members", "第一书记和队员(人)", ("驻村力量",)),
         *_breakdown("teams.by_station", ("按派驻类型分（个）",), StationType.labels),
         MetricColumn("teams.attendance_pct", "五天四夜达标率(%)", ("日常管理",)),
-        MetricColumn("teams.training_person_times", "培训人次", ("日常管理",)),
-        MetricColumn("teams.peer_sessions", "书记讲给书记听(场)", ("日常管理",)),
+        MetricColumn("teams.training_person_times", "培训人次", ("日常管理",), with_local=True),
+        MetricColumn("teams.peer_sessions", "书记讲给书记听(场)", ("日常管理",), with_local=True),
         MetricColumn("teams.inspection_reports", "暗访通报(次)", ("暗访",)),
         MetricColumn("teams.inspection_issues", "发现问题(个)", ("暗访",)),
     ]
 
 
+LOCAL_ROW = {"city": "市本级", "county": "县本级", "township": "乡镇本级"}
+
+
+def _shown(column: MetricColumn, values: dict):
+    """The cell of a row: — where the figure has no base (a township without a target, a rate of nothing)."""
+    value = column.value(values)
+    if value is None or (column.base and not values.get(column.base)):
+        return NO_BASE
+    return value
+
+
 def summary_sheet(ctx, *, title: str, sheet_name: str, columns: list[MetricColumn]) -> SheetSpec:
+    """Rows of the child areas, a 本级 row for what belongs to the area itself (a city department's
+    training, the county's own target) when there is any, and the 合计 of the catalogue: every additive
+    column adds up to its 合计."""
     keys = list(dict.fromkeys(c.key for c in columns))
     child_label = {"city": "区县", "county": "乡镇", "township": "行政村"}.get(ctx.area.level, "地区")
-    rows = [
-        [child.name, *(c.value(values) for c in columns)]
-        for child, values in metric_values_by_child(user=ctx.user, area=ctx.area, year=ctx.year,
-                                                   quarter=ctx.quarter, keys=keys)
-    ]
+    children = metric_values_by_child(user=ctx.user, area=ctx.area, year=ctx.year, quarter=ctx.quarter, keys=keys)
     total = metric_values(user=ctx.user, area=ctx.area, year=ctx.year, quarter=ctx.quarter, keys=keys)
+    rows = [[child.name, *(_shown(c, values) for c in columns)] for child, values in children]
+    local = [
+        (c.value(total) or 0) - sum((c.value(values) or 0) for _, values in children) if c.additive else None
+        for c in columns
+    ]
+    if children and any(local):
+        rows.append([LOCAL_ROW.get(ctx.area.level, "本级"),
+                     *(NO_BASE if value is None else value for value in local)])
     return SheetSpec(
         name=sheet_name, title=f"{ctx.area.name}{title}", unit=ctx.unit, date=ctx.today, period=ctx.period_label,
         columns=[Column(child_label, width=14), *(c.column() for c in columns)],
-        rows=rows, totals=["合计", *(c.value(total) for c in columns)],
-        notes=["注：数据来源于平台指标库，与首页看板同口径；比率类指标的合计行按全区域数据计算，不是各行相加。"],
+        rows=rows, totals=["合计", *(_shown(c, total) for c in columns)],
+        notes=["注：数据来源于平台指标库，与首页看板同口径；“本级”为直接记在本区域（而非下级区域）的数据，"
+               "各行相加等于合计；比率、人均和年度目标的合计按全区域数据计算，不是各行相加；“—”表示无基数或无数据。"],
     )

@@ -14,4 +14,5 @@ urlpatterns = [
     path("templates/<slug:key>/", views.TemplateDownloadView.as_view(), name="template"),
     path("data/<slug:key>/", views.DataExportView.as_view(), name="data"),
     path("import/", views.ImportView.as_view(), name="import"),
+    path("import/jobs/<int:pk>/", views.ImportJobView.as_view(), name="import_job"),
 ]

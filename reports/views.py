@@ -21,10 +21,17 @@ from villages.selectors import area_get
 
 from .exports import BACKGROUND_ROWS, REPORTS, report_context, report_rows, report_write
 from .forms import ImportUploadForm, ReportPeriodForm
+from . import imports
 from .imports import IMPORTERS, run_import
-from .models import ExportJob
+from .models import ExportJob, ImportJob
 from .roundtrip import DATA_EXPORTS, data_rows
-from .services import DATA_PREFIX, data_filename, export_job_start, export_jobs_fail_interrupted
+from .services import (
+    DATA_PREFIX,
+    data_filename,
+    export_job_start,
+    export_jobs_fail_interrupted,
+    import_job_start,
+)
 from .workbooks import template_write
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -173,15 +180,20 @@ class ImportView(RoleRequiredMixin, TemplateView):
         upload = form.cleaned_data["file"]
         token = uuid.uuid4().hex
         path = _upload_dir() / f"{token}.xlsx"
-        with open(path, "wb") as fh:
-            for chunk in upload.chunks():
-                fh.write(chunk)
-        result = run_import(IMPORTERS[kind], path, request.user, commit=False)
-        if result.ok and not result.nothing_to_do:
-            pending[token] = {"kind": kind, "name": upload.name}
+        keep = False
+        try:
+            with open(path, "wb") as fh:
+                for chunk in upload.chunks():
+                    fh.write(chunk)
+            result = run_import(IMPORTERS[kind], path, request.user, commit=False)
+            keep = result.ok and not result.nothing_to_do
+        finally:
+            if not keep:  # every refusal, and any failure, leaves nothing behind in the media store
+                path.unlink(missing_ok=True)
+        if keep:
+            pending[token] = {"kind": kind, "name": upload.name, "rows": result.rows}
             request.session[IMPORT_SESSION_KEY] = pending
         else:
-            path.unlink(missing_ok=True)
             token = None
         return self.render_to_response(self.get_context_data(
             form=ImportUploadForm(initial={"kind": kind}), result=result, token=token,
@@ -195,6 +207,11 @@ class ImportView(RoleRequiredMixin, TemplateView):
         if entry is None or not path.exists():
             messages.error(request, "导入已过期或已完成，请重新上传文件")
             return redirect("reports:import")
+        if entry.get("rows", 0) > imports.BACKGROUND_ROWS:
+            # Too large for one request: the worker writes it (and deletes the file) with progress.
+            job = import_job_start(user=request.user, kind=entry["kind"], path=path, filename=entry["name"],
+                                   rows_total=entry["rows"])
+            return redirect("reports:import_job", pk=job.pk)
         try:
             result = run_import(IMPORTERS[entry["kind"]], path, request.user, commit=True)
         finally:
@@ -203,3 +220,14 @@ class ImportView(RoleRequiredMixin, TemplateView):
             form=ImportUploadForm(initial={"kind": entry["kind"]}), result=result, importer=IMPORTERS[entry["kind"]],
             filename=entry["name"], done=True,
         ))
+
+
+class ImportJobView(RoleRequiredMixin, TemplateView):
+    """A background import: progress while it runs (the page reloads itself), then its counts or errors."""
+
+    template_name = "reports/import_job.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        job = get_scoped_or_404(ImportJob.objects.filter(user=user), user, pk=self.kwargs["pk"])
+        return super().get_context_data(title="后台导入", job=job, importer=IMPORTERS.get(job.kind), **kwargs)

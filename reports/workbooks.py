@@ -31,6 +31,13 @@ def _text_cell(ws, value):
     return formula_safe(ws, safe_text(value)) if isinstance(value, str) else value
 
 
+def _identity_cell(ws, value):
+    cell = WriteOnlyCell(ws, value=safe_text(str(value)))
+    cell.data_type = "s"
+    cell.number_format = "@"
+    return cell
+
+
 def _write_notes(book: Workbook, importer: type[Importer]):
     ws = book.create_sheet("说明")
     ws.column_dimensions["A"].width = 16
@@ -45,7 +52,9 @@ def _write_notes(book: Workbook, importer: type[Importer]):
         "2. 日期填 YYYY-MM-DD（或 Excel 日期），年月填 YYYY-MM；“是/否”列填 是 或 否；多个取值用“、”分隔。",
         "3. 导入是“全部或全不”：任何一行有错，整个文件都不会写入，系统会列出每个错误所在的工作表、行、列和原因。",
         "4. 重复导入同一文件不会产生重复记录；已有记录按编号（户编号、身份证号、问题编号、工作队编号）更新。",
-        "5. 只能导入您管辖范围内的数据；数据区域不能有合并单元格；不要使用公式（只读取单元格显示的值）。",
+        "5. 只能导入您管辖范围内的数据；数据区域不能有合并单元格；公式按 Excel 保存的计算结果读取，未在 Excel 中保存过的公式不予导入。",
+        "6. 身份证号、户编号、行政村代码、联系电话等列已设为“文本”格式，请勿改为数字格式（Excel 会丢失 15 位以后的数字）。",
+        "7. 家庭成员的务工情况须填写“务工年度”；同一人其他年度的务工情况填在「务工就业」表，每人每年一行。",
     ):
         ws.append([line])
     ws.append([])
@@ -102,7 +111,11 @@ def _write_options(book: Workbook, importer: type[Importer]):
 def _write_sheet(book: Workbook, sheet: SheetDef, refs, rows: Iterable[Iterable] | None):
     ws = book.create_sheet(sheet.name)
     for index, col in enumerate(sheet.columns, 1):
-        ws.column_dimensions[get_column_letter(index)].width = col.width or max(12, display_width(col.header) + 4)
+        dimension = ws.column_dimensions[get_column_letter(index)]
+        dimension.width = col.width or max(12, display_width(col.header) + 4)
+        if col.identity:
+            # Text format on the whole column: what staff type there stays the digits they typed.
+            dimension.number_format = "@"
     ws.freeze_panes = "B2"
     for index, col in enumerate(sheet.columns, 1):
         ref = refs.get((sheet.name, col.header))
@@ -131,19 +144,24 @@ def _write_sheet(book: Workbook, sheet: SheetDef, refs, rows: Iterable[Iterable]
         return 0
     formats = []
     for col in sheet.columns:
-        fmt = FORMATS.get(col.kind)
-        if fmt and fmt != "@":
+        fmt = "@" if col.identity else FORMATS.get(col.kind)
+        if fmt and (fmt != "@" or col.identity):
             cell = WriteOnlyCell(ws)
             cell.number_format = fmt
             formats.append(cell)
         else:
             formats.append(None)
     count = 0
+    keys = [col.key for col in sheet.columns]
     for values in rows:
+        if isinstance(values, dict):  # keyed by the sheet's column keys: the SheetDef gives the order
+            values = [values.get(key) for key in keys]
         out = []
         for value, cell in zip(values, formats):
             if value is None or value == "":
                 out.append(None)
+            elif cell is not None and cell.number_format == "@":
+                out.append(_identity_cell(ws, value))
             elif cell is not None and not isinstance(value, str):
                 cell.value = value
                 out.append(cell)

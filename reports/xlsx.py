@@ -36,6 +36,12 @@ _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
 _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_WRAP = Alignment(vertical="center", wrap_text=True)  # long texts (问题描述, 整改措施) wrap inside their column
+_NUMBER = Alignment(vertical="center")
+# One font for every cell (a cell without a style would fall back to the workbook's Calibri).
+FONT_NAME = "宋体"
+_FONT = Font(name=FONT_NAME, size=11)
+NO_BASE = "—"  # a rate without a base, a figure that does not exist for the row
 
 
 @dataclass(frozen=True)
@@ -147,8 +153,10 @@ class SheetWriter:
             ws.merged_cells.add(_shifted(ref, self.header_top - 1))
 
         for index, column in enumerate(self.columns, 1):
+            # Never narrower than the header's own label: a write-only sheet cannot grow a row's height,
+            # so a header that has to wrap is cut when printed.
             longest = max(display_width(part) for part in column.path[-1:]) + 2
-            width = column.width or min(max(longest, 8), 40)
+            width = max(column.width or 0, min(max(longest, 8), 40))
             ws.column_dimensions[get_column_letter(index)].width = width
 
         ws.freeze_panes = f"{get_column_letter(spec.freeze_columns + 1)}{self.first_data_row}"
@@ -162,21 +170,22 @@ class SheetWriter:
 
         # One reusable styled cell per column: the streaming writer serialises a row before the next
         # is appended, so a cell object can carry a new value each row without a new style lookup.
+        # Every data cell is bordered and in the one font, so that the printed table has its grid.
         self._data_cells = []
         for column in self.columns:
+            cell = WriteOnlyCell(ws)
+            cell.font, cell.border = _FONT, _BORDER
             if column.kind in NUMBER_FORMATS:
-                cell = WriteOnlyCell(ws)
                 cell.number_format = NUMBER_FORMATS[column.kind]
-                self._data_cells.append(cell)
+                cell.alignment = _NUMBER
             else:
-                self._data_cells.append(None)
-        self._text_cell = WriteOnlyCell(ws)
-        self._text_cell.quotePrefix = True
+                cell.alignment = _WRAP
+            self._data_cells.append(cell)
         self.rows_written = 0
 
     def _styled(self, value, *, bold=False, size=11, fill=None, border=True, align=_CENTER, fmt=None):
         cell = safe_cell(self.ws, value)
-        cell.font = Font(bold=bold, size=size)
+        cell.font = Font(name=FONT_NAME, bold=bold, size=size)
         if fill:
             cell.fill = fill
         if border:
@@ -193,9 +202,11 @@ class SheetWriter:
         left = f"填报单位：{spec.unit}" + (f"    统计期：{spec.period}" if spec.period else "")
         right = f"填报日期：{(spec.date or datetime.date.today()):%Y年%m月%d日}"
         half = max(1, ncols // 2)
-        row = [self._styled(left, border=False, align=Alignment(horizontal="left"))]
+        # Shrunk to fit, never cut: on a narrow sheet "统计期：202" was all that printed.
+        row = [self._styled(left, border=False, align=Alignment(horizontal="left", shrink_to_fit=True))]
         if ncols > 1:
-            row += [None] * (half - 1) + [self._styled(right, border=False, align=Alignment(horizontal="right"))]
+            row += [None] * (half - 1) + [self._styled(right, border=False, align=Alignment(
+                horizontal="right", shrink_to_fit=True))]
         ws.append(row)
         for level in range(self.depth):
             ws.append(
@@ -210,11 +221,17 @@ class SheetWriter:
         add = row.append
         for value, cell in zip(values, self._data_cells):
             if value is None or value == "":
-                add(None)
+                cell.value = None
+                add(cell)
             elif type(value) is str:
-                add(formula_safe(self.ws, safe_text(value)))
-            elif cell is None:
-                add(value)
+                text = safe_text(value)
+                quoted = formula_safe(self.ws, text)
+                if quoted is text:
+                    cell.value = text
+                    add(cell)
+                else:  # a quote-prefixed text cell of its own, styled like the column
+                    quoted.font, quoted.border, quoted.alignment = _FONT, _BORDER, _WRAP
+                    add(quoted)
             else:
                 cell.value = value
                 add(cell)

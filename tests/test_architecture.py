@@ -11,7 +11,8 @@ from django.contrib import admin
 from accounts.admin import ScopedAdminMixin
 
 ROOT = Path(__file__).resolve().parent.parent
-OUR_APPS = ["villages", "accounts", "monitoring", "assistance", "resident_teams", "rectification", "dashboard", "reports"]
+OUR_APPS = ["villages", "accounts", "monitoring", "assistance", "resident_teams", "rectification", "dashboard", "reports",
+            "submissions"]
 DOMAIN_APPS = ["monitoring", "assistance", "resident_teams", "rectification"]
 # Models that no user reaches through a page, list, export or the admin's scoped views.
 UNSCOPED_OK = {"accounts.Profile"}
@@ -32,7 +33,13 @@ def imported_apps(app: str) -> set[str]:
 
 @pytest.mark.parametrize("app", DOMAIN_APPS)
 def test_domain_apps_do_not_import_dashboard_or_reports(app):
-    assert not imported_apps(app) & {"dashboard", "reports"}
+    assert not imported_apps(app) & {"dashboard", "reports", "submissions"}
+
+
+def test_nothing_below_provincial_review_imports_it():
+    # submissions (frozen figures, 大比拼) stands on the catalogue and the reports: nothing stands on it
+    # except the root URLconf, which routes the API's ?submitted=1 to it.
+    assert [app for app in OUR_APPS if app != "submissions" and "submissions" in imported_apps(app)] == []
 
 
 def test_villages_imports_no_domain_app():

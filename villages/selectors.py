@@ -43,9 +43,10 @@ CITY = Area(code=CITY_CODE, name=CITY_NAME, level=LEVEL_CITY)
 
 
 def area_get(*, code: str | None) -> Area | None:
-    """The area with this code (None or the city's code → the city); None if no such area exists."""
+    """The area with this code (None or the city's code → the city); None if no such area exists.
+    The city is 140800 in GB/T 2260 and 1408 in the prefix every code of it starts with: both are the city."""
     code = (code or "").strip()
-    if code in ("", CITY_CODE):
+    if code in ("", CITY_CODE, CITY_CODE[:4]):
         return CITY
     if len(code) == 6:
         county = County.objects.filter(code=code).values_list("name", flat=True).first()

@@ -10,7 +10,8 @@ import sys
 import time
 from dataclasses import dataclass, field
 
-SEED_ORDER = ["villages", "accounts", "monitoring", "assistance", "resident_teams", "rectification", "dashboard"]
+SEED_ORDER = ["villages", "accounts", "monitoring", "assistance", "resident_teams", "rectification", "dashboard",
+              "submissions"]
 
 DEMO_PASSWORD = "Yuncheng@2023"
 

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "rectification",
     "dashboard",
     "reports",
+    "submissions",
 ]
 
 MIDDLEWARE = [

@@ -1,6 +1,6 @@
 """The three import workbooks of import-templates.md, by key."""
 
-from .base import ImportResult, Importer, run_import
+from .base import BACKGROUND_ROWS, ImportResult, Importer, run_import
 from .households import HouseholdImporter
 from .issues import IssueImporter
 from .teams import TeamImporter
@@ -21,4 +21,4 @@ def importer_for_sheets(sheetnames) -> type[Importer] | None:
     return None
 
 
-__all__ = ["IMPORTERS", "ImportResult", "Importer", "importer_for_sheets", "run_import"]
+__all__ = ["BACKGROUND_ROWS", "IMPORTERS", "ImportResult", "Importer", "importer_for_sheets", "run_import"]

@@ -12,6 +12,7 @@ Re-importing the same file finds every row unchanged and writes nothing.
 
 from __future__ import annotations
 
+import logging
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,10 +24,35 @@ from accounts.roles import Role, role_of
 
 from ..reading import CellError, RowError, Workbook, WorkbookRefused, clean_text, column_name
 
+logger = logging.getLogger(__name__)
+
 
 def norm_header(text) -> str:
     """Headers compare after NFKC (full-width brackets) and without spaces."""
     return "".join(unicodedata.normalize("NFKC", clean_text(text)).split())
+
+
+# Codes typed as digits that Excel would turn into numbers (losing digits after the 15th and leading zeros):
+# the templates and exports format them as text, and the reader refuses a number that is not exact.
+IDENTITY_HEADERS = frozenset({"户编号", "行政村代码", "户主身份证号", "身份证号", "联系电话", "区县代码", "派驻地代码"})
+EXCEL_DIGITS = 15  # significant digits Excel keeps in a number
+
+
+def identity_text(value):
+    """The text of a number found in an identity column, or CellError when Excel has lost digits of it."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return str(value)  # stored exactly as an integer in the file
+    if isinstance(value, float) and value.is_integer() and abs(value) < 10 ** EXCEL_DIGITS:
+        return str(int(value))
+    raise CellError(f"该单元格被 Excel 转成了数字（{value:.15g}），超过 15 位的数字已丢失或变成科学计数法；"
+                    "请把该列设置为“文本”格式后重新填写")
+
+
+MAX_FORMULA_ERRORS = 50
+# Uploads with more data rows than this are written by a background job after the preview, not in the request.
+BACKGROUND_ROWS = 20_000
 
 
 @dataclass(frozen=True)
@@ -40,6 +66,10 @@ class Col:
     width: float | None = None
     kind: str = "text"  # for template formats and exports: text / int / money / date / month
     optional: bool = False  # an extra column after the contract's: read when present, never required
+
+    @property
+    def identity(self) -> bool:
+        return self.header in IDENTITY_HEADERS
 
 
 @dataclass(frozen=True)
@@ -78,6 +108,7 @@ class ImportResult:
     counts: dict[str, dict[str, int]] = field(default_factory=dict)  # label → {created, changed, unchanged}
     changes: list[Change] = field(default_factory=list)
     written: bool = False
+    rows: int = 0  # data rows read from the file
 
     @property
     def ok(self) -> bool:
@@ -106,6 +137,9 @@ class Importer:
         self.role = role_of(user)
         self.result = ImportResult()
         self.rows: dict[str, list[Row]] = {}
+        self.touched_villages: set[str] = set()
+        self.rows_read = 0
+        self.on_rows = None
 
     # ---- helpers for subclasses
     @property
@@ -127,6 +161,45 @@ class Importer:
         self.result.count(label, action)
         if action != "不变" and len(self.result.changes) < self.preview_limit:
             self.result.changes.append(Change(label, key, action, detail))
+
+    def upsert(self, label: str, key: str, owner, current, fields: dict, *, create: Callable[[], Any],
+               new: list, changed: list, village: str | None = None) -> str:
+        """Plan one keyed record: new (``create()`` goes to ``new``), changed field by field (``current`` goes to
+        ``changed``) or unchanged. ``owner`` is the household (or any object with ``village_id``) whose
+        village's summaries go stale when something is written; the action is returned."""
+        if current is None:
+            new.append(create())
+            self.change(label, key, "新增")
+        else:
+            diff = [k for k, val in fields.items() if getattr(current, k) != val]
+            if not diff:
+                self.change(label, key, "不变")
+                return "不变"
+            for k in diff:
+                setattr(current, k, fields[k])
+            changed.append(current)
+            meta = type(current)._meta
+            self.change(label, key, "修改", "、".join(str(meta.get_field(k.removesuffix("_id")).verbose_name)
+                                                     for k in diff))
+        self.touch(village or getattr(owner, "village_id", None))
+        return "新增" if current is None else "修改"
+
+    def touch(self, village_code: str | None):
+        """A record of this village is written: its dashboard summaries must be recomputed."""
+        if village_code:
+            self.touched_villages.add(village_code)
+
+    def unique_rows(self, sheet: str, key: Callable[[dict], Any], header: str, what: str):
+        """The sheet's parsed rows, each key once: a repeated key is an error naming the first row."""
+        seen: dict[Any, int] = {}
+        for row in self.rows[sheet]:
+            k = key(row.values)
+            if k in seen:
+                self.error(row, header, f"{what}重复（与第 {seen[k]} 行相同）")
+                continue
+            seen[k] = row.number
+            if not row.bad:
+                yield row
 
     # ---- the steps
     def read(self, book: Workbook):
@@ -154,6 +227,10 @@ class Importer:
                 RowError(sheet.name, int("".join(ch for ch in start if ch.isdigit())), ref, "",
                          f"数据区域不能有合并单元格（{ref}），请取消合并并在每一行填写完整")
             )
+        for ref in book.formulas_without_value(actual)[:MAX_FORMULA_ERRORS]:
+            self.result.errors.append(RowError(
+                sheet.name, int("".join(ch for ch in ref if ch.isdigit())), ref, "",
+                "公式没有计算结果（文件未在 Excel 中打开并保存过），请在 Excel 中打开后保存，或把公式改为数值再上传"))
         iterator = book.rows(actual)
         header_row = next(iterator, None)
         if header_row is None:
@@ -174,6 +251,9 @@ class Importer:
         for number, values in iterator:
             if not any(v is not None and clean_text(v) != "" for v in values):
                 continue
+            self.rows_read += 1
+            if self.on_rows is not None and self.rows_read % 1000 == 0:
+                self.on_rows(self.rows_read)
             parsed, raw, bad = dict(absent), {}, False
             for col, index in columns:
                 value = values[index] if index < len(values) else None
@@ -185,6 +265,8 @@ class Importer:
                     parsed[col.key] = None if col.parse is not clean_text else ""
                     continue
                 try:
+                    if col.identity and isinstance(value, (int, float)):
+                        value = identity_text(value)
                     parsed[col.key] = col.parse(value)
                 except CellError as exc:
                     self._cell_error(sheet.name, number, col, index, value, str(exc))
@@ -205,16 +287,24 @@ class Importer:
         raise NotImplementedError
 
 
-def run_import(importer_class: type[Importer], path, user, *, commit: bool) -> ImportResult:
-    """Validate the whole file; when ``commit`` and there is no error, write it in one transaction."""
+def run_import(importer_class: type[Importer], path, user, *, commit: bool, on_rows=None) -> ImportResult:
+    """Validate the whole file; when ``commit`` and there is no error, write it in one transaction.
+    ``on_rows(n)`` is told every 1,000 rows read (a background job's progress)."""
     importer = importer_class(user)
+    importer.on_rows = on_rows
     try:
         with Workbook(path) as book:
             importer.read(book)
     except WorkbookRefused as exc:
         importer.result.errors.append(RowError("", None, "", "", str(exc)))
         return importer.result
+    except Exception:  # noqa: BLE001 - a part that lies about its size, XML that does not parse, …
+        # The archive checks passed but reading a sheet failed: the file is damaged, whatever the library says.
+        logger.warning("导入文件读取失败", exc_info=True)
+        importer.result.errors.append(RowError("", None, "", "", "文件已损坏（工作表内容无法读取），请用 Excel 打开后另存为 .xlsx 再上传"))
+        return importer.result
     total = sum(len(rows) for rows in importer.rows.values())
+    importer.result.rows = total
     if total == 0 and not importer.result.errors:
         importer.result.errors.append(RowError("", None, "", "", "文件中没有数据行（表头下方为空）"))
         return importer.result

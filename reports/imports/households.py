@@ -12,8 +12,8 @@ the city administrator imports them.
 
 from __future__ import annotations
 
-import datetime
 from collections import defaultdict
+from decimal import Decimal
 from functools import partial
 
 from django.core.exceptions import ValidationError
@@ -137,7 +137,17 @@ MEMBER_SHEET = SheetDef("家庭成员", (
     Col("务工时长(月)", "months", partial(parse_int, minimum=1, maximum=12), help="1–12", kind="int"),
     Col("就业渠道", "channel", choice(EmploymentChannel.choices), choices=_labels(EmploymentChannel.choices)),
     Col("参加基本医疗保险", "insured", parse_bool, choices=("是", "否")),
+    Col("务工年度", "employment_year", partial(parse_int, minimum=2015, maximum=2100), kind="int",
+        help="务工所在地、务工时长、就业渠道所指的年度（填写务工所在地时必填）；其他年度填在「务工就业」表"),
 ), help="每人一行")
+
+EMPLOYMENT_SHEET = SheetDef("务工就业", (
+    Col("身份证号", "id_number", parse_id, required=True, help="须在「家庭成员」中或系统中已有"),
+    Col("年度", "year", partial(parse_int, minimum=2015, maximum=2100), required=True, kind="int"),
+    Col("务工所在地", "location", choice(WorkLocation.choices), required=True, choices=_labels(WorkLocation.choices)),
+    Col("务工时长(月)", "months", partial(parse_int, minimum=1, maximum=12), required=True, help="1–12", kind="int"),
+    Col("就业渠道", "channel", choice(EmploymentChannel.choices), choices=_labels(EmploymentChannel.choices)),
+), required=False, help="可选；同一人其他年度的务工情况，每人每年一行")
 
 INCOME_SHEET = SheetDef("收入", (
     Col("户编号", "household", _len(30), required=True),
@@ -178,11 +188,7 @@ def _fetch(queryset, field, keys):
 class HouseholdImporter(Importer):
     key = "households"
     title = "住户信息"
-    sheets = (HOUSEHOLD_SHEET, MEMBER_SHEET, INCOME_SHEET, MEASURE_SHEET)
-
-    def __init__(self, user, *, employment_year: int | None = None):
-        super().__init__(user)
-        self.employment_year = employment_year or datetime.date.today().year
+    sheets = (HOUSEHOLD_SHEET, MEMBER_SHEET, EMPLOYMENT_SHEET, INCOME_SHEET, MEASURE_SHEET)
 
     # ------------------------------------------------------------------ plan
     def plan(self):
@@ -213,7 +219,6 @@ class HouseholdImporter(Importer):
         # --- 户信息
         self.households: dict[str, Household] = {}
         self.hh_new, self.hh_changed = [], []
-        self.old_villages: set[str] = set()
         # Households of the file whose own row has an error: rows that refer to them are not blamed twice.
         self.file_codes = {r.values.get("code") for r in hh_rows}
         self.records_plan = []  # (household code, row values, risk codes)
@@ -263,6 +268,7 @@ class HouseholdImporter(Importer):
             if current is None:
                 household = Household(code=code, created_by=user, **fields)
                 self.hh_new.append(household)
+                self.touch(household.village_id)
                 self.change("户", code, "新增", fields["head_name"])
             else:
                 household = current
@@ -271,7 +277,8 @@ class HouseholdImporter(Importer):
                     if not self.can_change:
                         self.error(row, "户编号", "您的角色无权修改已有农户")
                         continue
-                    self.old_villages.add(current.village_id)
+                    self.touch(current.village_id)
+                    self.touch(fields["village_id"])
                     for k in diff:
                         setattr(current, k, fields[k])
                     self.hh_changed.append(current)
@@ -286,6 +293,7 @@ class HouseholdImporter(Importer):
                 self.households.setdefault(code, household)
 
         self._plan_members(member_rows, existing)
+        self._plan_employments()
         self._plan_incomes()
         self._plan_measures()
         self._plan_records()
@@ -330,10 +338,6 @@ class HouseholdImporter(Importer):
         members = {
             m.id_number: m for m in _fetch(Member.objects.select_related("household"), "id_number", ids)
         }
-        employments = {
-            e.member_id: e for e in _fetch(Employment.objects.filter(year=self.employment_year), "member_id",
-                                           [m.pk for m in members.values()])
-        }
         counts = {}
         known = {h.pk: code for code, h in self.households.items() if h.pk}
         for chunk in _chunks(known):
@@ -341,7 +345,8 @@ class HouseholdImporter(Importer):
                                     .annotate(n=Count("id")).order_by()):
                 counts[known[household_id]] = n
         self.member_new, self.member_changed = [], []
-        self.employment_new, self.employment_changed, self.employment_delete = [], [], []
+        self.members_by_id: dict[str, Member] = {}
+        self.jobs = []  # (member, year, values, row, header of the year): employment facts of the file
         self.sizes: dict[str, int] = defaultdict(int)
         for code, n in counts.items():
             self.sizes[code] = n
@@ -374,6 +379,10 @@ class HouseholdImporter(Importer):
             if (v.get("location") is None) != (v.get("months") is None):
                 self.error(row, "务工时长(月)" if v.get("location") else "务工所在地", "务工所在地与务工时长须同时填写")
                 continue
+            if v.get("location") is not None and v.get("employment_year") is None:
+                # Employment is a fact of a person and a year: never guessed from the day of the upload.
+                self.error(row, "务工年度", "填写了务工所在地时须填写务工年度")
+                continue
             fields = dict(
                 name=v["name"], relation=v["relation"],
                 education=v.get("education") or Education.JUNIOR,
@@ -394,6 +403,7 @@ class HouseholdImporter(Importer):
                     for k in diff:
                         setattr(current, k, fields[k])
                     self.member_changed.append(current)
+                    self.touch(current.household.village_id)
                     self.change("成员", number, "修改", "、".join(Member._meta.get_field(k).verbose_name for k in diff))
                 else:
                     self.change("成员", number, "不变")
@@ -402,110 +412,99 @@ class HouseholdImporter(Importer):
                 member = Member(household=household, id_number=number, sex=id_sex(number),
                                 birth_date=id_birth_date(number), **fields)
                 self.member_new.append(member)
+                self.touch(household.village_id)
                 self.sizes[v["household"]] += 1
                 self.change("成员", number, "新增", v["name"])
-            self._plan_employment(member, v, employments.get(member.pk) if member.pk else None)
+            self.members_by_id[number] = member
+            if v.get("location") is not None:
+                self.jobs.append((member, v["employment_year"], v, row, "务工年度"))
         for code, head_row in heads.items():
             household = self.households[code]
             if head_row.values["name"] != household.head_name:
                 self.error(head_row, "姓名", f"户主姓名与「户信息」不一致（户信息为 {household.head_name}）")
 
-    def _plan_employment(self, member, v, current):
-        if v.get("location") is None:
-            return
-        fields = dict(location=v["location"], months=v["months"],
-                      channel=v.get("channel") or EmploymentChannel.SELF)
-        if current is None:
-            self.employment_new.append((member, fields))
-            self.change("务工", member.id_number, "新增")
-        elif any(getattr(current, k) != val for k, val in fields.items()):
-            for k, val in fields.items():
-                setattr(current, k, val)
-            self.employment_changed.append(current)
-            self.change("务工", member.id_number, "修改")
-        else:
-            self.change("务工", member.id_number, "不变")
+    def _plan_employments(self):
+        """务工 facts of 家庭成员 (its 务工年度) and of 务工就业 (other years), one per person and year."""
+        area = self.user.profile.area_code
+        extra = {r.values["id_number"] for r in self.rows["务工就业"] if r.values.get("id_number")} - set(
+            self.members_by_id)
+        for member in _fetch(Member.objects.select_related("household"), "id_number", extra):
+            if code_in_area(member.household.village_id, area):
+                self.members_by_id[member.id_number] = member
+        for row in self.rows["务工就业"]:
+            if row.bad:
+                continue
+            member = self.members_by_id.get(row.values["id_number"])
+            if member is None:
+                self.error(row, "身份证号", "该人员不在「家庭成员」中，也不在您管辖范围内的系统数据中")
+                continue
+            self.jobs.append((member, row.values["year"], row.values, row, "年度"))
+        existing = {(e.member_id, e.year): e for e in _fetch(
+            Employment.objects.all(), "member_id", {m.pk for m, *_ in self.jobs if m.pk})}
+        self.employment_new, self.employment_changed = [], []
+        seen: dict[tuple[str, int], Row] = {}
+        for member, year, v, row, year_header in self.jobs:
+            key = (member.id_number, year)
+            if key in seen:
+                first = seen[key]
+                self.error(row, year_header, f"同一人同一年度的务工情况重复（与「{first.sheet}」第 {first.number} 行相同）")
+                continue
+            seen[key] = row
+            fields = dict(location=v["location"], months=v["months"], channel=v.get("channel") or EmploymentChannel.SELF)
+            self.upsert("务工", f"{member.id_number} {year} 年", member.household,
+                        existing.get((member.pk, year)) if member.pk else None, fields,
+                        create=lambda m=member, y=year, f=fields: (m, y, f),
+                        new=self.employment_new, changed=self.employment_changed)
+
+    def _household_of(self, row: Row) -> Household | None:
+        """The household a row of 收入 / 帮扶措施 / 家庭成员 refers to; an error when it is unknown (unless its
+        own 户信息 row is wrong, which is reported already)."""
+        household = self.households.get(row.values["household"])
+        if household is None and row.values["household"] not in self.file_codes:
+            self.error(row, "户编号", "该户不在「户信息」中，也不在您管辖范围内的系统数据中")
+        return household
 
     def _plan_incomes(self):
-        rows = self.rows["收入"]
         hh_ids = [h.pk for h in self.households.values() if h.pk]
         existing = {
             (i.household_id, i.year, i.quarter): i for i in _fetch(IncomeRecord.objects.all(), "household_id", hh_ids)
         }
         self.income_new, self.income_changed = [], []
-        seen = {}
-        for row in rows:
+        for row in self.unique_rows("收入", lambda v: (v.get("household"), v.get("year"), v.get("quarter")), "季度",
+                                    "同一户同一季度的收入"):
             v = row.values
-            key = (v.get("household"), v.get("year"), v.get("quarter"))
-            if key in seen:
-                self.error(row, "季度", f"同一户同一季度的收入重复（与第 {seen[key]} 行相同）")
-                continue
-            seen[key] = row.number
-            if row.bad:
-                continue
-            household = self.households.get(v["household"])
+            household = self._household_of(row)
             if household is None:
-                if v["household"] not in self.file_codes:
-                    self.error(row, "户编号", "该户不在「户信息」中，也不在您管辖范围内的系统数据中")
                 continue
-            amounts = {f: v.get(f) or 0 for f in INCOME_FIELDS}
-            persons = self.sizes.get(household.code) or household.size
+            fields = {f: v.get(f) or Decimal("0.00") for f in INCOME_FIELDS}
+            fields["persons"] = self.sizes.get(household.code) or household.size
+            record = IncomeRecord(household=household, year=v["year"], quarter=v["quarter"], **fields)
+            record.compute()  # the derived figures are compared too: a new household size changes them
+            fields.update(net_income=record.net_income, per_capita_income=record.per_capita_income)
             current = existing.get((household.pk, v["year"], v["quarter"])) if household.pk else None
-            if current is None:
-                record = IncomeRecord(household=household, year=v["year"], quarter=v["quarter"], persons=persons,
-                                      **amounts)
-                record.compute()
-                self.income_new.append(record)
-                self.change("收入", f"{household.code} {v['year']}Q{v['quarter']}", "新增")
-            else:
-                before = [getattr(current, f) for f in INCOME_FIELDS] + [current.persons]
-                for f, val in amounts.items():
-                    setattr(current, f, val)
-                current.persons = persons
-                current.compute()
-                if before != [getattr(current, f) for f in INCOME_FIELDS] + [current.persons]:
-                    self.income_changed.append(current)
-                    self.change("收入", f"{household.code} {v['year']}Q{v['quarter']}", "修改")
-                else:
-                    self.change("收入", f"{household.code} {v['year']}Q{v['quarter']}", "不变")
+            self.upsert("收入", f"{household.code} {v['year']}Q{v['quarter']}", household, current, fields,
+                        create=lambda r=record: r, new=self.income_new, changed=self.income_changed)
 
     def _plan_measures(self):
-        rows = self.rows["帮扶措施"]
         hh_ids = [h.pk for h in self.households.values() if h.pk]
         existing = {
             (m.household_id, m.measure_type, m.start_date): m
             for m in _fetch(AssistanceMeasure.objects.all(), "household_id", hh_ids)
         }
         self.measure_new, self.measure_changed = [], []
-        seen = {}
-        for row in rows:
+        for row in self.unique_rows("帮扶措施", lambda v: (v.get("household"), v.get("measure_type"), v.get("start_date")),
+                                    "开始日期", "同一户同一措施同一开始日期"):
             v = row.values
-            key = (v.get("household"), v.get("measure_type"), v.get("start_date"))
-            if key in seen:
-                self.error(row, "开始日期", f"同一户同一措施同一开始日期重复（与第 {seen[key]} 行相同）")
-                continue
-            seen[key] = row.number
-            if row.bad:
-                continue
-            household = self.households.get(v["household"])
+            household = self._household_of(row)
             if household is None:
-                if v["household"] not in self.file_codes:
-                    self.error(row, "户编号", "该户不在「户信息」中，也不在您管辖范围内的系统数据中")
                 continue
             fields = dict(content=v.get("content") or "", amount=v.get("amount"))
-            label = f"{household.code} {MeasureType(v['measure_type']).label} {v['start_date']:%Y-%m-%d}"
             current = existing.get((household.pk, v["measure_type"], v["start_date"])) if household.pk else None
-            if current is None:
-                self.measure_new.append(AssistanceMeasure(household=household, measure_type=v["measure_type"],
-                                                          start_date=v["start_date"], **fields))
-                self.change("帮扶措施", label, "新增")
-            elif any(getattr(current, k) != val for k, val in fields.items()):
-                for k, val in fields.items():
-                    setattr(current, k, val)
-                self.measure_changed.append(current)
-                self.change("帮扶措施", label, "修改")
-            else:
-                self.change("帮扶措施", label, "不变")
+            self.upsert("帮扶措施", f"{household.code} {MeasureType(v['measure_type']).label} {v['start_date']:%Y-%m-%d}",
+                        household, current, fields,
+                        create=lambda h=household, f=fields: AssistanceMeasure(
+                            household=h, measure_type=v["measure_type"], start_date=v["start_date"], **f),
+                        new=self.measure_new, changed=self.measure_changed)
 
     def _plan_records(self):
         hh_ids = [self.households[c].pk for c, *_ in self.records_plan if self.households.get(c) and self.households[c].pk]
@@ -545,30 +544,58 @@ class HouseholdImporter(Importer):
                     record.submitted_at = now
                 record._risks = risks
                 self.record_new.append(record)
+                self.touch(household.village_id)
                 self.change("监测记录", label, "新增", record.get_status_display())
                 continue
             old_risks = sorted(r.code for r in current.risk_types.all())
+            elimination, approving = self._elimination_change(row, current, v)
+            if elimination is None:
+                continue
             differs = [k for k, val in {**fields, **elimination}.items() if getattr(current, k) != val]
-            if current.elimination_status not in (EliminationStatus.APPROVED, EliminationStatus.NONE) and \
-                    differs == ["elimination_status"] and not v.get("eliminated"):
-                differs = []  # an elimination under review is not undone by a file that does not mention it
             if not differs and old_risks == sorted(risks):
                 self.change("监测记录", label, "不变")
                 continue
             if not self.approves:
                 self.error(row, "监测对象类别", "该户的监测记录已进入审核流程，修改请在系统中走审核流程")
                 continue
-            if elimination["elimination_status"] == EliminationStatus.APPROVED and current.status != ReviewStatus.APPROVED:
-                current.status, current.county_reviewer, current.approved_at = ReviewStatus.APPROVED, self.user, now
             for k, val in {**fields, **elimination}.items():
                 setattr(current, k, val)
-            if v.get("eliminated") and not current.eliminated_at:
+            if approving:
                 current.elimination_county_reviewer, current.eliminated_at = self.user, now
                 current._eliminated_now = True
             current._risks = risks
             current._risks_changed = old_risks != sorted(risks)
             self.record_changed.append(current)
-            self.change("监测记录", label, "修改")
+            self.touch(household.village_id)
+            self.change("监测记录", label, "修改", "风险消除：县级审定（导入）" if approving else "")
+
+    def _elimination_change(self, row: Row, current: MonitoringRecord, v) -> tuple[dict | None, bool]:
+        """What the file's 风险是否已消除 may change on an existing record: ({field: value}, approving) or
+        (None, False) after an error. The file can say 是 (risk eliminated, county-approved) or 否; a state it
+        cannot express (an application under review, a returned one) is kept, and an import never moves a
+        record back: only the step a county reviewer could take on the page — approving the elimination of a
+        county-approved record — is allowed, and listed in the preview."""
+        state = current.elimination_status
+        said = bool(v.get("eliminated"))
+        details = dict(elimination_mode=v.get("elimination_mode") or "", elimination_month=v.get("elimination_month"))
+        if state == EliminationStatus.APPROVED:
+            if not said:
+                self.error(row, "风险是否已消除", "该户风险已消除（县级已审定），导入不能撤销；如需撤销请在系统中办理")
+                return None, False
+            return details, False
+        if not said:
+            return {}, False  # nothing to eliminate; a pending or returned application stays as it is
+        if state in (EliminationStatus.SUBMITTED, EliminationStatus.TOWNSHIP_APPROVED):
+            self.error(row, "风险是否已消除", f"该户的风险消除申请正在审核中（{current.get_elimination_status_display()}），"
+                                        "导入不改变审核状态，请在系统中审核")
+            return None, False
+        if not self.approves:
+            self.error(row, "风险是否已消除", "风险消除须经审核，请在系统中提出风险消除申请")
+            return None, False
+        if current.status != ReviewStatus.APPROVED:
+            self.error(row, "风险是否已消除", f"该户的识别尚未经县级审定（{current.get_status_display()}），不能导入风险消除")
+            return None, False
+        return {"elimination_status": EliminationStatus.APPROVED, **details}, True
 
     # ------------------------------------------------------------------ write
     def write(self):
@@ -594,7 +621,7 @@ class HouseholdImporter(Importer):
             bulk_update_with_history(self.member_changed, Member, ["name", "relation", "education", "school_status",
                                      "health", "labour_skill", "has_medical_insurance"], batch_size=BATCH, **history)
         if self.employment_new:
-            objs = [Employment(member_id=m.pk, year=self.employment_year, **f) for m, f in self.employment_new]
+            objs = [Employment(member_id=m.pk, year=year, **f) for m, year, f in self.employment_new]
             bulk_create_with_history(objs, Employment, batch_size=BATCH, **history)
         if self.employment_changed:
             bulk_update_with_history(self.employment_changed, Employment, ["location", "months", "channel"],
@@ -621,7 +648,7 @@ class HouseholdImporter(Importer):
                                      batch_size=BATCH, **history)
         self._write_records(history)
         # Bulk writes send no signals: tell the dashboard which villages' summaries are stale.
-        summaries_invalidate(village_codes={h.village_id for h in self.households.values()} | self.old_villages)
+        summaries_invalidate(village_codes=self.touched_villages)
 
     def _write_records(self, history):
         for record in self.record_new:

@@ -1,18 +1,18 @@
 """问题整改台账 workbook (sheet 问题), keyed by 问题编号.
 
-A new issue is registered (with the 登记 transition, as ``rectification.services.issue_register`` does);
-an existing one is updated field by field. The status is taken as given by the file (the county's own
-ledger); a status change is logged as a transition noting the import. Closed issues need a 完成日期;
-their 销号日期 is the extra column 销号日期 when present, else the 完成日期.
+The import is a face of ``rectification.services``: it never moves an issue along the workflow by itself.
+A new issue is registered (``issue_register``, status 待整改) and, when the file names a 责任单位, handed
+to it (``issue_assign``) — what a reviewer does on the page; a file that says it is already 整改中 or
+已销号 is refused. On an existing issue the only status changes a file may make are the reviewer's own
+steps on a rectified issue: 已销号 (``issue_verify``, never by the person who reported it rectified) or
+back to 整改中 (``issue_return``). A 责任单位 must be a city unit or one of the issue's county, and is set
+only on a pending issue (交办). A closed issue is not changed by a file.
 """
 
 from __future__ import annotations
 
 import re
 from functools import partial
-
-from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.scoping import code_in_area
 from rectification.models import (
@@ -22,15 +22,21 @@ from rectification.models import (
     Issue,
     IssueSource,
     IssueStatus,
-    IssueTransition,
     ResponsibleUnit,
-    TransitionAction,
+)
+from rectification.services import (
+    issue_assign,
+    issue_register,
+    issue_return,
+    issue_update_fields,
+    issue_verify,
+    last_rectifier_id,
 )
 from villages.models import County, Village
 
 from ..reading import CellError, clean_text, parse_choice, parse_code, parse_date
 from .base import Col, Importer, SheetDef
-from .households import BATCH, _fetch, _len
+from .households import _fetch, _len
 
 
 def parse_number(value) -> str:
@@ -70,8 +76,6 @@ class IssueImporter(Importer):
     key = "issues"
     title = "问题整改台账"
     sheets = (ISSUE_SHEET,)
-    fields = ("source", "aspect_id", "category_id", "county_id", "village_id", "description", "responsible_unit_id",
-              "responsible_person", "found_date", "deadline", "status", "measures", "completed_date", "closed_date")
 
     def plan(self):
         user = self.user
@@ -88,9 +92,8 @@ class IssueImporter(Importer):
                        .values_list("code", flat=True))
         existing = {i.number: i for i in _fetch(Issue.objects.all(), "number", {r.values["number"] for r in rows
                                                                                 if r.values.get("number")})}
-        self.new, self.changed, self.transitions = [], [], []
+        self.new, self.changed = [], []
         seen = {}
-        now = timezone.now()
         for row in rows:
             v = row.values
             number = v.get("number")
@@ -135,64 +138,88 @@ class IssueImporter(Importer):
             if v.get("completed_date") and v["completed_date"] < v["found_date"]:
                 self.error(row, "完成日期", "完成日期不能早于发现日期")
                 ok = False
-            closed = v.get("closed_date")
-            if v["status"] == IssueStatus.CLOSED:
-                if not v.get("completed_date"):
-                    self.error(row, "完成日期", "已销号的问题须填写完成日期")
-                    ok = False
-                closed = closed or v.get("completed_date")
-            else:
-                closed = None
             current = existing.get(number)
             if current is not None and not code_in_area(current.area_code, area):
                 self.error(row, "问题编号", "该问题编号已登记在您管辖范围以外")
+                ok = False
+            if unit is not None and unit.county_id not in (None, v["county"]):
+                self.error(row, "责任单位", f"责任单位“{unit.name}”不属于所填区县，也不是市直单位")
                 ok = False
             if not ok:
                 continue
             fields = dict(
                 source=v["source"], aspect_id=aspect.pk, category_id=category.pk, county_id=v["county"],
                 village_id=v.get("village") or None, description=v["description"],
-                responsible_unit_id=unit.pk if unit else None, responsible_person=v.get("person") or "",
-                found_date=v["found_date"], deadline=v["deadline"], status=v["status"],
-                measures=v.get("measures") or "", completed_date=v.get("completed_date"), closed_date=closed,
+                responsible_person=v.get("person") or "", found_date=v["found_date"], deadline=v["deadline"],
+                measures=v.get("measures") or "", completed_date=v.get("completed_date"),
             )
             if current is None:
-                issue = Issue(number=number, **fields)
-                issue.sync_area_code()
-                self.new.append(issue)
-                self.change("问题", number, "新增", IssueStatus(v["status"]).label)
+                if v["status"] != IssueStatus.PENDING:
+                    self.error(row, "整改状态", "新登记的问题整改状态只能为“待整改”：整改进展由责任单位在系统中报告，"
+                                             "销号须经核验")
+                    continue
+                self.new.append((number, fields, unit))
+                self.change("问题", number, "新增", f"登记{'并交办至' + unit.name if unit else ''}")
                 continue
-            diff = [k for k, val in fields.items() if getattr(current, k) != val]
-            if not diff:
-                self.change("问题", number, "不变")
-                continue
-            if current.status != fields["status"]:
-                self.transitions.append(IssueTransition(
-                    issue=current, action=TransitionAction.REGISTER, from_status=current.status,
-                    to_status=fields["status"], user=user, at=now, note="Excel 导入更新整改状态"))
-            for k in diff:
-                setattr(current, k, fields[k])
-            current.sync_area_code()
-            self.changed.append(current)
-            self.change("问题", number, "修改",
-                        "、".join(Issue._meta.get_field(k.removesuffix("_id")).verbose_name for k in diff))
+            self._plan_existing(row, current, fields, unit, v["status"], v.get("closed_date"))
+
+    def _plan_existing(self, row, current: Issue, fields: dict, unit, status: str, closed_date):
+        number = current.number
+        if status == current.status and status == IssueStatus.CLOSED and closed_date:
+            fields["closed_date"] = closed_date
+        diff = [k for k, val in fields.items() if getattr(current, k) != val]
+        unit_changes = (unit.pk if unit else None) != current.responsible_unit_id
+        if not diff and not unit_changes and status == current.status:
+            self.change("问题", number, "不变")
+            return
+        if current.status == IssueStatus.CLOSED:
+            self.error(row, "整改状态", "该问题已销号，不能通过导入修改")
+            return
+        step = None
+        if status != current.status:
+            step = {(IssueStatus.RECTIFIED, IssueStatus.CLOSED): "verify",
+                    (IssueStatus.RECTIFIED, IssueStatus.IN_PROGRESS): "return"}.get((current.status, status))
+            if step is None:
+                self.error(row, "整改状态", f"整改状态不能由导入从“{current.get_status_display()}”改为"
+                                         f"“{IssueStatus(status).label}”，请在系统中办理")
+                return
+            if step == "verify" and last_rectifier_id(current) == self.user.pk:
+                self.error(row, "整改状态", "不能对本人报告整改完成的问题核验销号，须由其他角色核验")
+                return
+        if unit_changes:
+            if current.status != IssueStatus.PENDING or unit is None:
+                self.error(row, "责任单位", "只有“待整改”的问题可以交办（改变责任单位），请在系统中办理")
+                return
+        details = [str(Issue._meta.get_field(k.removesuffix("_id")).verbose_name) for k in diff]
+        if unit_changes:
+            details.append(f"交办至{unit.name}")
+        if step:
+            details.append(f"整改状态：{current.get_status_display()} → {IssueStatus(status).label}")
+        for k in diff:
+            setattr(current, k, fields[k])
+        current.sync_area_code()
+        self.changed.append((current, diff, unit if unit_changes else None, step, closed_date))
+        self.change("问题", number, "修改", "、".join(details))
 
     def write(self):
-        history = dict(default_user=self.user, default_change_reason="Excel 导入")
-        now = timezone.now()
-        if self.new:
-            bulk_create_with_history(self.new, Issue, batch_size=BATCH, **history)
-            if any(i.pk is None for i in self.new):
-                ids = dict(Issue.objects.filter(number__in=[i.number for i in self.new]).values_list("number", "id"))
-                for issue in self.new:
-                    issue.pk = issue.id = ids[issue.number]
-            self.transitions += [
-                IssueTransition(issue=i, action=TransitionAction.REGISTER, from_status="", to_status=i.status,
-                                user=self.user, at=now, note="Excel 导入")
-                for i in self.new
-            ]
-        if self.changed:
-            bulk_update_with_history(self.changed, Issue, [f for f in self.fields] + ["area_code"],
-                                     batch_size=BATCH, **history)
-        if self.transitions:
-            IssueTransition.objects.bulk_create(self.transitions, batch_size=BATCH)
+        user = self.user
+        for number, fields, unit in self.new:
+            issue = issue_register(
+                user=user, number=number, source=fields["source"], aspect=Aspect.objects.get(pk=fields["aspect_id"]),
+                category=Category.objects.get(pk=fields["category_id"]), county_id=fields["county_id"],
+                village_id=fields["village_id"], description=fields["description"], found_date=fields["found_date"],
+                deadline=fields["deadline"])
+            if unit is not None:
+                issue = issue_assign(issue=issue, user=user, unit=unit, person=fields["responsible_person"])
+            extra = {k: fields[k] for k in ("responsible_person", "measures", "completed_date") if fields[k]}
+            if extra:
+                issue_update_fields(issue=issue, user=user, **extra)
+        for issue, diff, unit, step, closed_date in self.changed:
+            if diff:
+                issue_update_fields(issue=issue, user=user, **{k: getattr(issue, k) for k in diff})
+            if unit is not None:
+                issue_assign(issue=issue, user=user, unit=unit, person=issue.responsible_person)
+            if step == "verify":
+                issue_verify(issue=issue, user=user, note="Excel 导入", closed_date=closed_date or issue.completed_date)
+            elif step == "return":
+                issue_return(issue=issue, user=user, reason="Excel 导入：退回整改")

@@ -11,7 +11,7 @@ COUNTED = [key for key, metric in METRICS.items() if metric.records and metric.r
 
 
 def test_most_count_figures_have_a_record_list():
-    assert len(COUNTED) == 28
+    assert len([key for key in COUNTED if not key.startswith("completeness.")]) == 28
     without = [key for key, m in METRICS.items() if m.records is None]
     # distinct counts and the city-wide standard are not a list of records
     assert set(without) == {"issues.aspects", "issues.categories", "policy.dibao_standard"}

@@ -5,13 +5,14 @@ import datetime
 import openpyxl
 import pytest
 
-from reports.imports.households import HOUSEHOLD_SHEET, INCOME_SHEET, MEASURE_SHEET, MEMBER_SHEET
+from reports.imports.households import EMPLOYMENT_SHEET, HOUSEHOLD_SHEET, INCOME_SHEET, MEASURE_SHEET, MEMBER_SHEET
 from yuncheng.idcard import make_id_number
 
 HH_HEADERS = [c.header for c in HOUSEHOLD_SHEET.columns]
 MEMBER_HEADERS = [c.header for c in MEMBER_SHEET.columns]
 INCOME_HEADERS = [c.header for c in INCOME_SHEET.columns]
 MEASURE_HEADERS = [c.header for c in MEASURE_SHEET.columns]
+EMPLOYMENT_HEADERS = [c.header for c in EMPLOYMENT_SHEET.columns]
 
 
 def person_id(n: int, area="140829", year=1980) -> str:
@@ -33,7 +34,7 @@ def member_row(household, name, id_number, relation="户主", **extra):
     row = {
         "户编号": household, "姓名": name, "身份证号": id_number, "与户主关系": relation, "文化程度": "初中",
         "在校生状况": "非在校生", "健康状况": "健康", "劳动技能": "普通劳动力", "务工所在地": "省外", "务工时长(月)": 8,
-        "就业渠道": "自主就业", "参加基本医疗保险": "是",
+        "就业渠道": "自主就业", "参加基本医疗保险": "是", "务工年度": 2023,
     }
     row.update(extra)
     return row
@@ -55,13 +56,16 @@ def write_book(path, sheets: dict[str, tuple[list[str], list[dict]]]):
     return path
 
 
-def household_book(path, households, members, incomes=(), measures=()):
-    return write_book(path, {
+def household_book(path, households, members, incomes=(), measures=(), employment=None):
+    sheets = {
         "户信息": (HH_HEADERS, households),
         "家庭成员": (MEMBER_HEADERS, members),
         "收入": (INCOME_HEADERS, list(incomes)),
         "帮扶措施": (MEASURE_HEADERS, list(measures)),
-    })
+    }
+    if employment is not None:
+        sheets["务工就业"] = (EMPLOYMENT_HEADERS, list(employment))
+    return write_book(path, sheets)
 
 
 @pytest.fixture

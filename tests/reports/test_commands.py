@@ -32,3 +32,13 @@ def test_import_workbook_writes_a_good_file_and_lists_errors_of_a_bad_one(tmp_pa
         call_command("import_workbook", str(bad), "--user", "pinglu_reviewer")
     assert "第 2 行「B列·行政村代码」" in capsys.readouterr().err
     assert Household.objects.count() == 1
+
+
+@pytest.mark.parametrize("code", ["1408", "140800"])
+def test_the_city_is_accepted_as_1408_and_140800(tmp_path, users, client_for, code):
+    out = tmp_path / "out.xlsx"
+    call_command("export_report", "问题整改台账", "--area", code, "--year", "2023", "--quarter", "3", "-o", str(out))
+    assert openpyxl.load_workbook(out).active["A1"].value == "运城市问题整改台账"
+    call_command("monitoring_quality", "--area", code)
+    response = client_for(users.city_admin).get(f"/api/metrics/?year=2023&quarter=3&area={code}")
+    assert response.json()["area"] == {"code": "140800", "name": "运城市", "level": "city"}

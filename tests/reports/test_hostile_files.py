@@ -161,3 +161,41 @@ def test_a_date_that_is_not_a_date_is_named(tmp_path, users, value):
                           measures=[{"户编号": "HH020", "措施类型": "产业帮扶", "开始日期": value}])
     text = _refused(_import(path, users.pinglu_reviewer), "工作表「帮扶措施」第 2 行「D列·开始日期」")
     assert "日期" in text
+
+
+# ---------------------------------------------------------------- damaged inside: a message, never a 500
+
+def _lying_size_header(source, target):
+    """A sheet whose size in the zip directory is smaller than its data: the archive checks pass (the part
+    looks small), reading it stops short and fails its CRC."""
+    data = bytearray(open(source, "rb").read())
+    name = b"xl/worksheets/sheet2.xml"
+    at = 0
+    while True:  # the central-directory entry of the sheet; uncompressed size at +24 (4 bytes, little endian)
+        at = data.find(b"PK\x01\x02", at + 1)
+        length = int.from_bytes(data[at + 28:at + 30], "little")
+        if data[at + 46:at + 46 + length] == name:
+            break
+    data[at + 24:at + 28] = (100).to_bytes(4, "little")
+    open(target, "wb").write(bytes(data))
+    return target
+
+
+def _malformed_sheet(source, target):
+    return _rezip(source, target, {}, lambda name, data: data.replace(b"</sheetData>", b"<row><c>")
+                  if name == "xl/worksheets/sheet2.xml" else data)
+
+
+@pytest.mark.parametrize("damage", [_lying_size_header, _malformed_sheet], ids=["false size header", "malformed XML"])
+def test_a_damaged_workbook_gets_a_message_and_its_upload_is_removed(client_for, users, settings, tmp_path,
+                                                                      good_household_book, damage):
+    from django.urls import reverse
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    path = damage(good_household_book, tmp_path / "坏.xlsx")
+    with open(path, "rb") as fh:
+        response = client_for(users.pinglu_reviewer).post(reverse("reports:import"), {"kind": "households", "file": fh})
+    assert response.status_code == 200
+    assert "文件已损坏" in response.content.decode()
+    assert list((tmp_path / "media" / "imports").iterdir()) == []
+    assert Household.objects.count() == 0

@@ -27,8 +27,8 @@ def _params(area="140829", year=2023, quarter=3):
 def test_reports_page_lists_the_seven_reports_and_offers_the_users_areas(client_for, users, django_assert_num_queries):
     client = client_for(users.pinglu_reviewer)
     # session, user with profile, user permissions, group permissions (scope of the job list),
-    # the county's name, its townships, the user's export jobs
-    with django_assert_num_queries(7):
+    # the latest quarter with income (the default period), the county's name, its townships, the user's export jobs
+    with django_assert_num_queries(8):
         response = client.get(reverse("reports:index"))
     page = response.content.decode()
     for title in ("监测对象汇总表", "监测对象明细表", "脱贫人口收入情况表", "脱贫劳动力务工就业表", "驻村帮扶情况表",
@@ -83,7 +83,7 @@ def test_large_export_runs_as_a_background_job_with_progress_and_a_download_link
 def test_template_download_has_a_notes_sheet_and_drop_down_lists(client_for, users):
     response = client_for(users.jia1_officer).get(reverse("reports:template", args=["households"]))
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    assert book.sheetnames[:5] == ["说明", "户信息", "家庭成员", "收入", "帮扶措施"]
+    assert book.sheetnames[:6] == ["说明", "户信息", "家庭成员", "务工就业", "收入", "帮扶措施"]
     assert book["选项"].sheet_state == "hidden"
     ws = book["户信息"]
     assert [c.value for c in ws[1]][:3] == ["户编号", "行政村代码", "户主姓名"]
@@ -167,3 +167,34 @@ def test_a_large_data_export_becomes_a_job_whose_file_imports_back(client_for, u
     (tmp_path / "back.xlsx").write_bytes(b"".join(download.streaming_content))
     again = run_import(HouseholdImporter, tmp_path / "back.xlsx", users.pinglu_reviewer, commit=True)
     assert again.ok and again.nothing_to_do
+
+
+def test_reports_page_defaults_to_the_latest_quarter_with_data_like_the_dashboard(client_for, users, geo):
+    from tests.monitoring.factories import HouseholdFactory, IncomeRecordFactory
+
+    IncomeRecordFactory(household=HouseholdFactory(village=geo.jia1), year=2023, quarter=3)
+    page = client_for(users.pinglu_reviewer).get(reverse("reports:index")).content.decode()
+    assert '<option value="2023" selected>' in page and '<option value="3" selected>' in page
+
+
+def test_a_large_upload_is_written_by_a_background_job_with_progress(client_for, users, sync_jobs, monkeypatch,
+                                                                     tmp_path):
+    from reports import imports
+    from reports.models import ImportJob
+
+    monkeypatch.setattr(imports, "BACKGROUND_ROWS", 1)  # two rows count as "large"
+    a = person_id(1)
+    path = household_book(tmp_path / "h.xlsx", [household_row("HH001", head_id=a)], [member_row("HH001", "张三", a)])
+    client = client_for(users.pinglu_reviewer)
+    with open(path, "rb") as fh:
+        token = client.post(reverse("reports:import"), {"kind": "households", "file": fh}).context["token"]
+    response = client.post(reverse("reports:import"), {"token": token})
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and response.url == reverse("reports:import_job", args=[job.pk])
+    assert (job.status, job.progress, job.rows_total) == ("done", 100, 2)
+    assert Household.objects.get().code == "HH001"
+    assert list((tmp_path / "media" / "imports").iterdir()) == []  # the upload is gone
+    page = client.get(response.url).content.decode()
+    assert "已完成" in page and "已写入" in page
+    # another user does not see the job
+    assert client_for(users.jia1_officer).get(response.url).status_code == 404

@@ -14,7 +14,7 @@ from reports.exports import REPORTS, report_context, report_write
 from reports.imports import HouseholdImporter, run_import
 from tests.rectification.factories import CategoryFactory, IssueFactory, ResponsibleUnitFactory
 from tests.resident_teams.factories import TeamMemberFactory, WorkTeamFactory
-from villages.selectors import area_get
+from villages.selectors import area_children, area_get
 
 from .conftest import household_book, household_row, member_row, person_id
 
@@ -78,6 +78,10 @@ def _row_of(ws, first_cell):
     raise AssertionError(f"no row {first_cell!r}")
 
 
+def _cell(value):
+    return value if value == "—" else _num(value)
+
+
 def _num(value):
     return Decimal(str(value)).quantize(Decimal("0.01")) if value is not None else Decimal("0.00")
 
@@ -91,10 +95,10 @@ def test_summary_totals_and_rows_equal_the_dashboards_figures(tmp_path, users, c
     keys = list(dict.fromkeys(c.key for c in columns))
     expected = metric_values(user=users.city_admin, area=area, year=2023, quarter=3, keys=keys)
     total = _row_of(ws, "合计")
-    assert [_num(v) for v in total[1:]] == [_num(c.value(expected)) for c in columns]
+    assert [_cell(v) for v in total[1:]] == [_cell(summaries._shown(c, expected)) for c in columns]
     for child, values in metric_values_by_child(user=users.city_admin, area=area, year=2023, quarter=3, keys=keys):
         row = _row_of(ws, child.name)
-        assert [_num(v) for v in row[1:]] == [_num(c.value(values)) for c in columns], child.name
+        assert [_cell(v) for v in row[1:]] == [_cell(summaries._shown(c, values)) for c in columns], child.name
     assert ws["A1"].value.startswith(area.name)
     assert any(r.min_row == 3 and r.max_row == 3 and r.max_col > r.min_col for r in ws.merged_cells.ranges)
 
@@ -157,3 +161,33 @@ def test_a_county_reviewer_cannot_export_another_county(users, city):
 def test_file_names_are_chinese(users, city):
     ctx = report_context(user=users.pinglu_reviewer, area=area_get(code="140829"), year=2023, quarter=3)
     assert REPORTS["issue_ledger"].filename(ctx) == "平陆县_问题整改台账_2023Q3.xlsx"
+
+
+@pytest.mark.parametrize("key", list(SUMMARIES))
+@pytest.mark.parametrize("code", ["140800", "140829"])
+def test_every_additive_column_adds_up_to_its_total_including_the_local_row(tmp_path, users, city, key, code):
+    from tests.resident_teams.factories import TrainingSessionFactory
+
+    # Trainings held by the city itself and by 平陆县 itself belong to no child area: the 本级 rows.
+    TrainingSessionFactory(area_code="140800", held_on=datetime.date(2023, 5, 1), attendees=40)
+    TrainingSessionFactory(area_code="140829", held_on=datetime.date(2023, 5, 2), attendees=25)
+    TrainingSessionFactory(area_code="140829100", held_on=datetime.date(2023, 5, 3), attendees=10)
+    ws = _sheet(tmp_path, key, users.city_admin, code).worksheets[0]
+    columns = SUMMARIES[key]()
+    children = [child.name for child in area_children(area=area_get(code=code))]
+    local = {"140800": "市本级", "140829": "县本级"}[code]
+    rows = [r for r in ws.iter_rows(values_only=True) if r[0] in (*children, local)]
+    total = _row_of(ws, "合计")
+    for index, column in enumerate(columns, 1):
+        if column.additive:
+            assert sum(_num(r[index]) for r in rows) == _num(total[index]), column.key
+    if key == "teams_summary":
+        training = next(i for i, c in enumerate(columns, 1) if c.key == "teams.training_person_times")
+        assert _row_of(ws, local)[training] == (40 if code == "140800" else 25)
+
+
+def test_a_township_without_a_target_and_a_rate_without_a_base_show_a_dash(tmp_path, users, city):
+    ws = _sheet(tmp_path, "employment_summary", users.city_admin, "140829").worksheets[0]
+    columns = SUMMARIES["employment_summary"]()
+    target = next(i for i, c in enumerate(columns, 1) if c.key == "employment.migrant_target")
+    assert _row_of(ws, "甲镇")[target] == "—" and _row_of(ws, "甲镇")[target + 1] == "—"

@@ -4,6 +4,7 @@ from accounts.scoping import in_area
 from monitoring.models import Household
 from villages.models import CITY_CODE
 from monitoring.quality import CHECKS_BY_KEY, check_households, quality_summary
+from villages.selectors import area_get
 
 
 class Command(BaseCommand):
@@ -14,6 +15,10 @@ class Command(BaseCommand):
         parser.add_argument("--list", dest="key", choices=sorted(CHECKS_BY_KEY), help="列出该检查项的问题户编号")
 
     def handle(self, *args, area, key, **options):
+        found = area_get(code=area)
+        if found is None:
+            raise CommandError(f"区域代码不存在：{area}")
+        area = found.code  # 1408 and 140800 are both the city
         households = in_area(Household.objects.all(), "village__code", area)
         if key:
             for code, name in check_households(key=key, households=households).values_list("code", "head_name"):
