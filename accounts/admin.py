@@ -1,24 +1,66 @@
 """Admin for users and roles, and the mixin that scopes every admin page by area."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
+from django.http import HttpResponseRedirect
 
+from .middleware import INTEGRITY_MESSAGE
 from .models import Profile
-from .roles import Role, role_of
-from .scoping import ADD, CHANGE, DELETE, VIEW, instance_in_scope, scope
+from .roles import CITY_CODE, CITY_NAME, Role, role_of
+from .scoping import ADD, CHANGE, DELETE, VIEW, area_filter, instance_in_scope, referable, scope
+from .versioning import version_check
+
+
+class AreaChoiceField(forms.ChoiceField):
+    """An area picked from the areas inside the writer's scope — never a typed code."""
+
+
+def area_choices(user) -> list[tuple[str, str]]:
+    """The city (for the city administrator), then the counties, townships and villages the user may
+    write for, each labelled with its code."""
+    from villages.models import County, Township, Village
+
+    choices = [(CITY_CODE, f"{CITY_NAME}（{CITY_CODE}）")] if role_of(user) == Role.CITY_ADMIN else []
+    for model in (County, Township, Village):
+        choices += [(code, f"{name}（{code}）") for code, name in
+                    referable(model.objects.order_by("code"), user).filter(**_inside(user)).values_list("code", "name")]
+    return choices
+
+
+def _inside(user) -> dict:
+    # Referable geography includes the areas above the user's own; an area field takes only those inside.
+    return {} if role_of(user) == Role.CITY_ADMIN else area_filter("code", user.profile.area_code)
+
+
+class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
+    """A sidebar filter on a related object that lists only the objects inside the user's area."""
+
+    def field_choices(self, field, request, model_admin):
+        queryset = referable(field.related_model._default_manager.all(), request.user)
+        return [(obj.pk, str(obj)) for obj in queryset]
 
 
 class ScopedAdminMixin:
-    """Scopes an admin's changelist, object pages, foreign-key choices and saves by area.
+    """Makes an admin (or inline) a face of the services: scoped pages, scoped choices, guarded saves.
 
     Mix into every ModelAdmin and inline of the domain apps: ``class HouseholdAdmin(ScopedAdminMixin,
     admin.ModelAdmin)``. Objects outside the user's area are absent from the changelist, 404 on their
     change page (Django answers "不存在" for an object ``get_queryset`` does not return), and refused on
-    save even if a crafted POST names them.
+    save even if a crafted POST names them. Every foreign key and many-to-many field offers (and so
+    accepts) only :func:`~accounts.scoping.referable` objects, an ``area_code`` field is a choice of the
+    writer's areas, sidebar filters list the user's own area, and history is read-only (a revert would
+    write old workflow fields without a transition). Saves go through :meth:`service_save`, which an
+    admin overrides to call its app's service; the default validates the whole object and checks the
+    area before and after the change.
     """
+
+    # Workflow fields: shown, never posted (an admin makes them move through service actions).
+    workflow_fields: tuple[str, ...] = ()
 
     def get_queryset(self, request):
         return scope(super().get_queryset(request), request.user, VIEW)
@@ -41,31 +83,239 @@ class ScopedAdminMixin:
             obj is None or instance_in_scope(request.user, obj, DELETE)
         )
 
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        return readonly + [f for f in self.workflow_fields if f not in readonly]
+
+    # --- versions (no lost updates) -------------------------------------------------------------
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if _is_versioned(self.model):
+            kwargs.setdefault("form", versioned_form(self.form))
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        if _is_versioned(self.model):
+            kwargs.setdefault("form", versioned_form(self.form))
+        return super().get_formset(request, obj, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if not _is_versioned(self.model) or any(
+            LOADED_VERSION in flatten_fieldsets([fieldset]) for fieldset in fieldsets
+        ):
+            return fieldsets
+        *head, (name, options) = fieldsets
+        return [*head, (name, {**options, "fields": [*options["fields"], LOADED_VERSION]})]
+
+    # --- choices -------------------------------------------------------------------------------
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        related = db_field.related_model
-        if field is not None and hasattr(related, "AREA_LOOKUP") and related.AREA_LOOKUP is not None:
-            field.queryset = scope(field.queryset, request.user, VIEW)
+        if field is not None:
+            field.queryset = referable(field.queryset, request.user)
         return field
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
-        related = db_field.related_model
-        if field is not None and hasattr(related, "AREA_LOOKUP") and related.AREA_LOOKUP is not None:
-            field.queryset = scope(field.queryset, request.user, VIEW)
+        if field is not None:
+            field.queryset = referable(field.queryset, request.user)
         return field
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "area_code" and db_field.editable:
+            return AreaChoiceField(
+                label=db_field.verbose_name, help_text=db_field.help_text, required=not db_field.blank,
+                choices=[("", "---------"), *area_choices(request.user)],
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_list_filter(self, request):
+        filters = []
+        for entry in super().get_list_filter(request):
+            if isinstance(entry, str) and _is_relation_path(self.model, entry):
+                entry = (entry, ScopedRelatedFieldListFilter)
+            filters.append(entry)
+        return filters
+
+    # --- saves ---------------------------------------------------------------------------------
 
     def save_model(self, request, obj, form, change):
         if not instance_in_scope(request.user, obj, CHANGE if change else ADD):
             raise PermissionDenied("该记录不在您的管辖范围内")
+        self.service_save(request, obj, form, change)
+
+    def service_save(self, request, obj, form, change):
+        """Write one object of this admin (or of this inline, called from the parent's save_formset).
+        Override to call the app's service; the default holds the model's rules and the scope."""
+        obj.full_clean()
         super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change):
+        inline = self._inline_for(formset)
         for inline_form in formset.forms:
             obj = inline_form.instance
+            if inline_form in formset.deleted_forms:
+                if obj.pk is not None and not instance_in_scope(request.user, obj, DELETE):
+                    raise PermissionDenied("该记录不在您的管辖范围内")
+                continue
             if inline_form.has_changed() and not instance_in_scope(request.user, obj, CHANGE if obj.pk else ADD):
                 raise PermissionDenied("该记录不在您的管辖范围内")
-        super().save_formset(request, form, formset, change)
+        if inline is None or type(inline).service_save_inline is ScopedAdminMixin.service_save_inline:
+            # Rows of no service of their own: the inline form has validated them (full_clean).
+            return super().save_formset(request, form, formset, change)
+        # The inline writes each row through its service; the admin's change message reads these.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for inline_form in formset.initial_forms:
+            if inline_form in formset.deleted_forms and inline_form.instance.pk is not None:
+                formset.deleted_objects.append(inline_form.instance)
+                inline.service_delete_inline(request, inline_form.instance)
+        for inline_form in formset.forms:
+            if inline_form in formset.deleted_forms or not inline_form.has_changed():
+                continue
+            is_new = inline_form.instance.pk is None
+            setattr(inline_form.instance, formset.fk.name, form.instance)  # the parent may be new
+            obj = inline.service_save_inline(request, inline_form, form.instance)
+            if is_new:
+                formset.new_objects.append(obj)
+            else:
+                formset.changed_objects.append((obj, inline_form.changed_data))
+
+    def delete_model(self, request, obj):
+        if not instance_in_scope(request.user, obj, DELETE):
+            raise PermissionDenied("该记录不在您的管辖范围内")
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        # Record by record, so that an admin's delete_model (its service) is the one way to delete.
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+    def service_save_inline(self, request, inline_form, parent):
+        """Override on an inline to write one of its rows (``inline_form.instance``, the parent set)
+        through the app's service; answer the saved object."""
+        obj = inline_form.save()
+        return obj
+
+    def service_delete_inline(self, request, obj):
+        obj.delete()
+
+    def _inline_for(self, formset):
+        for inline_class in self.inlines:
+            if inline_class.model is formset.model and issubclass(inline_class, ScopedAdminMixin):
+                return inline_class(self.model, self.admin_site)
+        return None
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """A refusal of the service (scope, workflow, rule, a colleague's change) answers with its
+        message on the form's page instead of an error page; nothing was written (the view is atomic)."""
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except (PermissionDenied, ValidationError) as exc:
+            if request.method != "POST":
+                raise
+            messages.error(request, error_text(exc))
+            return HttpResponseRedirect(request.get_full_path())
+        except IntegrityError:
+            if request.method != "POST":
+                raise
+            messages.error(request, INTEGRITY_MESSAGE)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def transition_each(self, request, queryset, *, step, name, done: str) -> None:
+        """An admin action of the workflow: ``step(obj)`` (a service call) record by record, each
+        refusal a message naming the record (``name(obj)``), the others done."""
+        count = 0
+        for obj in queryset:
+            try:
+                step(obj)
+            except (ValidationError, PermissionDenied) as exc:
+                self.message_user(request, f"{name(obj)}：{error_text(exc)}", messages.ERROR)
+            else:
+                count += 1
+        if count:
+            self.message_user(request, done.format(count=count), messages.SUCCESS)
+
+    # --- history -------------------------------------------------------------------------------
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied("历史版本只能查看，不能恢复：请在修改页面修改，或通过审核流程办理")
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+LOADED_VERSION = "loaded_version"
+
+
+def model_changes(form) -> dict:
+    """The model fields an admin form changed, with their cleaned values: what a service takes."""
+    names = {f.name for f in form._meta.model._meta.get_fields()}
+    return {name: form.cleaned_data[name] for name in form.changed_data if name in names and name in form.cleaned_data}
+
+
+def loaded_version(form) -> int | None:
+    """The version of the record the form was loaded at (see :func:`versioned_form`)."""
+    return form.cleaned_data.get(LOADED_VERSION)
+
+
+def _is_versioned(model) -> bool:
+    return any(field.name == "version" for field in model._meta.concrete_fields)
+
+
+_versioned_forms: dict[type, type] = {}
+
+
+def versioned_form(form_class):
+    """``form_class`` carrying the version of the record it was loaded at, refused when stale."""
+    if form_class not in _versioned_forms:
+
+        class VersionedForm(form_class):
+            loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                if self.instance.pk is not None:
+                    self.fields[LOADED_VERSION].initial = self.instance.version
+
+            def has_changed(self):
+                # The version itself is no change; a stale but untouched inline row is left alone.
+                return any(name != LOADED_VERSION for name in self.changed_data)
+
+            def clean(self):
+                cleaned = super().clean()
+                if self.instance.pk is not None and self.has_changed():
+                    loaded = cleaned.get(LOADED_VERSION)
+                    if loaded is None:
+                        raise ValidationError("表单缺少版本信息，请重新打开页面后再保存")
+                    version_check(self.instance, loaded)
+                return cleaned
+
+        VersionedForm.__name__ = form_class.__name__
+        _versioned_forms[form_class] = VersionedForm
+    return _versioned_forms[form_class]
+
+
+
+
+def error_text(exc) -> str:
+    """The Chinese message(s) of a refusal, for a message on the page."""
+    if isinstance(exc, ValidationError):
+        return "；".join(exc.messages)
+    return str(exc) or "您无权进行此操作"
+
+
+def _is_relation_path(model, path: str) -> bool:
+    from django.contrib.admin.utils import get_fields_from_path
+    from django.core.exceptions import FieldDoesNotExist
+
+    try:
+        field = get_fields_from_path(model, path)[-1]
+    except (FieldDoesNotExist, admin.utils.NotRelationField):
+        return False
+    return bool(field.is_relation and field.related_model is not None)
 
 
 class ProfileInline(admin.StackedInline):

@@ -10,6 +10,13 @@ imports — passes through :func:`scope`. A model takes part by declaring, as cl
     cannot leak by being forgotten.
 ``SCOPE_OWNER_LOOKUPS`` (optional)
     for roles that see what they own rather than an area: ``{role: "path__to__user"}``.
+``REFERENCE_AREA_LOOKUP`` (optional)
+    for reference data that belongs to an area although nobody's scope is computed from it (a county's
+    responsible unit): the path to that code; an empty value means the whole city (a city department).
+
+Writes use the same rule twice: :func:`referable` limits what a form may point at (a unit, a user, a
+village, a team) to the writer's area, and :func:`instance_in_scope` checks both the stored row and the
+changed one, so a record can neither be edited from outside nor moved out of the writer's area.
 
 Area codes nest by prefix (village 12 digits ⊃ township 9 ⊃ county 6), so "inside the user's area"
 is "the code starts with the area's code", written as a range on the code (:func:`area_filter`) that a
@@ -17,7 +24,7 @@ plain index answers.
 """
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from villages.models import CITY_CODE, area_prefix
@@ -134,9 +141,18 @@ def instance_area_code(obj: Model) -> str | None:
 
 
 def instance_in_scope(user, obj: Model, action: str = CHANGE) -> bool:
-    """Whether ``user`` may ``action`` this instance — also for instances not yet saved."""
+    """Whether ``user`` may ``action`` this instance — also for instances not yet saved. A change is
+    checked on the stored row *and* on the instance as changed, so that editing the area (or the
+    village, team, household the area derives from) cannot move a record out of the writer's area."""
     if obj.pk is not None and action != ADD:
-        return scope(type(obj)._default_manager.filter(pk=obj.pk), user, action).exists()
+        if not scope(type(obj)._default_manager.filter(pk=obj.pk), user, action).exists():
+            return False
+        if action == DELETE:
+            return True
+    return _new_instance_in_scope(user, obj, action)
+
+
+def _new_instance_in_scope(user, obj: Model, action: str) -> bool:
     role = role_of(user)
     if role is None:
         return False
@@ -147,11 +163,56 @@ def instance_in_scope(user, obj: Model, action: str = CHANGE) -> bool:
         return True
     owner_lookup = getattr(type(obj), "SCOPE_OWNER_LOOKUPS", {}).get(role)
     if owner_lookup or role not in AREA_ROLES:
-        # Owner-scoped roles create through their own services, which set the owner.
-        return bool(owner_lookup)
+        # Owner-scoped roles create through their own services, which set the owner; their changes
+        # were checked against the stored row above.
+        return bool(owner_lookup) or (obj.pk is not None and action != ADD)
     if _area_lookup(type(obj)) is None:
         return True
     return code_in_area(instance_area_code(obj), user.profile.area_code)
+
+
+def _ancestor_codes(code: str) -> list[str]:
+    """The county and township codes above an area (not the city's: that would be everything)."""
+    return [code[:n] for n in (6, 9) if len(code) > n and code[:n] != CITY_CODE]
+
+
+def referable(queryset: QuerySet, user) -> QuerySet:
+    """What a form of ``user`` may point at: the part of ``queryset`` inside the user's area.
+
+    Unlike :func:`scope` this asks no permission on the referenced model (a village officer picks a
+    village without managing villages), and it also allows the areas above the user's own for
+    geography and area-bound reference data (a township clerk's county, the county's units). Users
+    (``auth.User``) are referable inside the writer's area by their profile's area; reference data of
+    no area is referable by everybody."""
+    from django.contrib.auth import get_user_model
+
+    model = queryset.model
+    role = role_of(user)
+    if role is None:
+        return queryset.none()
+    if model is get_user_model():
+        if role == Role.CITY_ADMIN:
+            return queryset.filter(profile__isnull=False)
+        if role not in AREA_ROLES:
+            return queryset.none()
+        return queryset.filter(**area_filter("profile__area_code", user.profile.area_code))
+    reference_lookup = getattr(model, "REFERENCE_AREA_LOOKUP", None)
+    lookup = reference_lookup or _area_lookup(model)
+    if lookup is None or role == Role.CITY_ADMIN:
+        return queryset
+    owner_lookup = getattr(model, "SCOPE_OWNER_LOOKUPS", {}).get(role)
+    if owner_lookup and not reference_lookup:
+        return scope(queryset, user, VIEW)
+    if role not in AREA_ROLES:
+        return queryset.none() if not reference_lookup else queryset.filter(**{f"{lookup}__isnull": True})
+    code = user.profile.area_code
+    path = _filter_path(model, lookup)
+    condition = Q(**area_filter(path, code))
+    if reference_lookup or lookup == "code":
+        condition |= Q(**{f"{path}__in": _ancestor_codes(code)})
+    if reference_lookup:
+        condition |= Q(**{f"{lookup}__isnull": True})
+    return queryset.filter(condition)
 
 
 def get_scoped_or_404(queryset: QuerySet, user, action: str = VIEW, **lookup):

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.admin import ScopedAdminMixin
+from accounts.admin import ScopedAdminMixin, loaded_version, model_changes
 from accounts.roles import may_see_full_id, role_of
 from accounts.scoping import in_area, scope
 from villages.models import County, Township, Village
@@ -33,6 +33,7 @@ from .models import (
     MonitoringRecord,
     MonitoringThreshold,
     ReviewEvent,
+    Relation,
     ReviewStatus,
     RiskType,
 )
@@ -154,13 +155,51 @@ class StatusFilter(admin.SimpleListFilter):
 # ---------------------------------------------------------------- inlines
 
 
+class MemberFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        if any(form.errors for form in self.forms):
+            return
+        kept = [form for form in self.forms if form not in self.deleted_forms
+                and (form.instance.pk is not None or form.has_changed())]
+        heads = [form for form in kept if form.cleaned_data.get("relation") == Relation.HEAD]
+        if not heads:
+            raise ValidationError("每户须登记户主：请在家庭成员中录入户主（与户主关系选“户主”），家庭人口数按成员计算")
+
+
 class MemberInline(ScopedAdminMixin, admin.TabularInline):
     model = Member
+    formset = MemberFormSet
     extra = 0
     fields = ["name", "id_number", "relation", "sex", "birth_date", "education", "school_status", "health",
               "labour_skill", "has_medical_insurance", "is_dibao", "is_tekun"]
     readonly_fields = ["sex", "birth_date"]
     show_change_link = True
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return 1 if obj is None else 0  # a new household is entered with its head
+
+    def service_save_inline(self, request, inline_form, parent):
+        member = inline_form.instance
+        if member.pk is None:
+            fields = {name: value for name, value in model_changes(inline_form).items()
+                      if name not in ("name", "id_number", "relation")}
+            return services.member_add(user=request.user, household=parent, name=member.name,
+                                       id_number=member.id_number, relation=member.relation, **fields)
+        stored = Member.objects.get(pk=member.pk)
+        return services.member_update(user=request.user, member=stored, loaded_version=loaded_version(inline_form),
+                                      **model_changes(inline_form))
+
+    def service_delete_inline(self, request, obj):
+        services.member_remove(user=request.user, member=obj)
+
+
+INCOME_FIELDS = ["wage_income", "business_income", "property_income", "transfer_income", "production_expense"]
+
+
+def _income_save(user, record: IncomeRecord) -> IncomeRecord:
+    return services.income_record_save(user=user, household=record.household, year=record.year,
+                                       quarter=record.quarter, **{f: getattr(record, f) for f in INCOME_FIELDS})
 
 
 class IncomeInline(ScopedAdminMixin, admin.TabularInline):
@@ -170,11 +209,22 @@ class IncomeInline(ScopedAdminMixin, admin.TabularInline):
               "production_expense", "net_income", "per_capita_income"]
     readonly_fields = ["net_income", "per_capita_income"]
 
+    def service_save_inline(self, request, inline_form, parent):
+        return _income_save(request.user, inline_form.instance)
+
 
 class MeasureInline(ScopedAdminMixin, admin.TabularInline):
     model = AssistanceMeasure
     extra = 0
     fields = ["measure_type", "content", "start_date", "amount", "responsible_person"]
+
+    def service_save_inline(self, request, inline_form, parent):
+        measure = inline_form.instance
+        if measure.pk is None:
+            return services.measure_add(user=request.user, household=parent, measure_type=measure.measure_type,
+                                        start_date=measure.start_date, content=measure.content,
+                                        amount=measure.amount, responsible_person=measure.responsible_person)
+        return super().service_save_inline(request, inline_form, parent)
 
 
 class MonitoringRecordForm(forms.ModelForm):
@@ -192,9 +242,23 @@ class MonitoringRecordForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         record = self.instance
-        if record.pk and self.has_changed() and record.status not in (ReviewStatus.DRAFT, ReviewStatus.REJECTED):
+        if record.pk and self.has_changed() and record.status not in services.EDITABLE_STATUSES:
             raise ValidationError("已提交审核或已审定的监测记录不能在此修改，请退回后再改")
         return cleaned
+
+
+def _record_save(request, form, household) -> MonitoringRecord:
+    """Identification through the workflow's services: a new record is a draft (one open record per
+    household), a change is allowed while a draft or sent back."""
+    record = form.instance
+    if record.pk is None:
+        data = {name: form.cleaned_data.get(name) for name in MonitoringRecordForm.Meta.fields
+                if name in form.cleaned_data}
+        return services.monitoring_create(user=request.user, household=household, **data)
+    changes = model_changes(form)
+    risk_types = changes.pop("risk_types", None)
+    return services.monitoring_update(user=request.user, record=MonitoringRecord.objects.get(pk=record.pk),
+                                      loaded_version=loaded_version(form), risk_types=risk_types, **changes)
 
 
 class MonitoringRecordInline(ScopedAdminMixin, admin.StackedInline):
@@ -208,6 +272,9 @@ class MonitoringRecordInline(ScopedAdminMixin, admin.StackedInline):
     readonly_fields = ["status", "rejection_reason", "elimination_status", "elimination_month"]
     filter_horizontal = []
     show_change_link = True
+
+    def service_save_inline(self, request, inline_form, parent):
+        return _record_save(request, inline_form, parent)
 
 
 # ---------------------------------------------------------------- households
@@ -259,19 +326,21 @@ class HouseholdAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         profile = getattr(request.user, "profile", None)
         if role_of(request.user) and profile and len(profile.area_code or "") == 12:
             initial.setdefault("village", profile.area_code)  # a village officer enters in their village
+        village = Village.objects.filter(pk=initial.get("village")).first() if initial.get("village") else None
+        if village is not None and "code" not in initial:
+            initial["code"] = services.household_next_code(village=village)  # the next free 户编号
         return initial
 
-    def save_model(self, request, obj, form, change):
+    def service_save(self, request, obj, form, change):
         if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
-
-    def save_formset(self, request, form, formset, change):
-        if formset.model is MonitoringRecord:
-            for inline_form in formset.forms:
-                if not inline_form.instance.pk:
-                    inline_form.instance.author = request.user
-        super().save_formset(request, form, formset, change)
+            fields = {name: value for name, value in model_changes(form).items() if name not in ("code", "village")}
+            created = services.household_create(user=request.user, code=obj.code, village=obj.village, **fields)
+            obj.pk, obj.version, obj.created_by = created.pk, created.version, created.created_by
+            obj._state.adding = False
+            return
+        updated = services.household_update(user=request.user, household=Household.objects.get(pk=obj.pk),
+                                            loaded_version=loaded_version(form), **model_changes(form))
+        obj.version = updated.version
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -322,20 +391,21 @@ class MemberAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
             return queryset.filter(id_number=term), False
         return queryset.filter(household__code=term), False
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        services.household_refresh(household=obj.household)
+    def service_save(self, request, obj, form, change):
+        if not change:
+            fields = {name: value for name, value in model_changes(form).items()
+                      if name not in ("household", "name", "id_number", "relation")}
+            created = services.member_add(user=request.user, household=obj.household, name=obj.name,
+                                          id_number=obj.id_number, relation=obj.relation, **fields)
+            obj.pk, obj.version = created.pk, created.version
+            obj._state.adding = False
+            return
+        updated = services.member_update(user=request.user, member=Member.objects.get(pk=obj.pk),
+                                         loaded_version=loaded_version(form), **model_changes(form))
+        obj.version = updated.version
 
     def delete_model(self, request, obj):
-        household = obj.household
-        super().delete_model(request, obj)
-        services.household_refresh(household=household)
-
-    def delete_queryset(self, request, queryset):
-        households = list(Household.objects.filter(pk__in=queryset.values("household_id")))
-        super().delete_queryset(request, queryset)
-        for household in households:
-            services.household_refresh(household=household)
+        services.member_remove(user=request.user, member=obj)
 
 
 @admin.register(IncomeRecord)
@@ -353,11 +423,10 @@ class IncomeRecordAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         term = search_term.strip()
         return (queryset.filter(household__code=term) if term else queryset), False
 
-    def save_model(self, request, obj, form, change):
-        obj.persons = obj.household.size
-        obj.compute()
-        super().save_model(request, obj, form, change)
-        services.household_refresh(household=obj.household)
+    def service_save(self, request, obj, form, change):
+        saved = _income_save(request.user, obj)
+        obj.pk = saved.pk
+        obj._state.adding = False
 
 
 @admin.register(AssistanceMeasure)
@@ -427,10 +496,28 @@ class MonitoringRecordAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         term = search_term.strip()
         return (queryset.filter(household__code=term) if term else queryset), False
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.author = request.user
-        super().save_model(request, obj, form, change)
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        return readonly + ["household"] if obj is not None else readonly  # a record stays with its household
+
+    actions = ["approve_selected"]
+
+    @admin.action(description="审核通过所选记录（乡镇审核或县级审定，逐条按流程办理）")
+    def approve_selected(self, request, queryset):
+        # Scope, role, status and separation of duties are checked by the service, as on the worklist.
+        self.transition_each(request, queryset.select_related("household"),
+                             step=lambda record: services.monitoring_approve_next(user=request.user, record=record),
+                             name=lambda record: record.household.code, done="已审核通过 {count} 条记录")
+
+    def service_save(self, request, obj, form, change):
+        saved = _record_save(request, form, obj.household)
+        obj.pk, obj.version = saved.pk, saved.version
+        obj._state.adding = False
+
+    def save_related(self, request, form, formsets, change):
+        # Risk types were written by the service; the other formsets are read-only.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
 
 # ---------------------------------------------------------------- reference data

@@ -368,6 +368,9 @@ class Household(models.Model):
                                    related_name="+", verbose_name="录入人", editable=False)
     created_at = models.DateTimeField("录入时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
+    # Counted up by every save through the services: a form loaded at an older version is refused
+    # (accounts.versioning), so that a colleague's change is never overwritten silently.
+    version = models.PositiveIntegerField("版本", default=0, editable=False)
     objects = HouseholdQuerySet.as_manager()
     history = HistoricalRecords()
 
@@ -390,6 +393,16 @@ class Household(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.head_name}"
+
+    def clean(self):
+        # 户编号 = the village's 12-digit 统计用区划代码 + a 4-digit sequence (0001–9999), so the code
+        # says where the household is and cannot be borrowed from another village.
+        if self.code and self.village_id and not (
+            len(self.code) == 16 and self.code.isdigit() and self.code.startswith(self.village_id)
+            and self.code[12:] != "0000"
+        ):
+            raise ValidationError({"code": f"户编号须为所在行政村代码 {self.village_id} 加 4 位顺序号"
+                                           f"（0001–9999），如 {self.village_id}0001"})
 
     @property
     def household_type_display(self) -> str:
@@ -434,6 +447,7 @@ class Member(models.Model):
     has_medical_insurance = models.BooleanField("参加城乡居民基本医疗保险", default=True)
     is_dibao = models.BooleanField("享受低保", default=False)
     is_tekun = models.BooleanField("特困供养", default=False)
+    version = models.PositiveIntegerField("版本", default=0, editable=False)
     objects = MemberQuerySet.as_manager()
     history = HistoricalRecords()
 
@@ -677,6 +691,7 @@ class MonitoringRecord(models.Model):
     elimination_rejection_reason = models.TextField("消除退回原因", blank=True)
     elimination_warnings = models.JSONField("消除预警", default=list, blank=True, editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    version = models.PositiveIntegerField("版本", default=0, editable=False)
     history = HistoricalRecords(m2m_fields=[risk_types])
 
     objects = MonitoringRecordQuerySet.as_manager()

@@ -9,10 +9,11 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Max
+from django.db.models import Count, F, Max
 from django.utils import timezone
 
-from accounts.scoping import ADD, CHANGE, DELETE, instance_in_scope
+from accounts.scoping import ADD, CHANGE, DELETE, area_filter, instance_in_scope
+from accounts.versioning import versioned_save
 from yuncheng.idcard import normalize_id_number
 
 from .models import (
@@ -51,25 +52,38 @@ def _require_perm(user, codename: str, message: str) -> None:
 # ---------------------------------------------------------------- households and members
 
 
+def household_next_code(*, village) -> str:
+    """The next free 户编号 of the village: its 12-digit code + the next 4-digit sequence number."""
+    code = village.pk if hasattr(village, "pk") else str(village)
+    last = (Household.objects.filter(**area_filter("code", code), code__regex=r"^[0-9]{16}$")
+            .aggregate(m=Max("code"))["m"])
+    sequence = int(last[12:]) + 1 if last else 1
+    if sequence > 9999:
+        raise ValidationError({"code": f"行政村 {code} 的户编号已用完（9999）"})
+    return f"{code}{sequence:04d}"
+
+
 @transaction.atomic
 def household_create(*, user, code: str, village, head_name: str = "", **fields) -> Household:
     household = Household(code=(code or "").strip(), village=village, head_name=head_name, created_by=user, **fields)
     _require(user, household, ADD)
     household.full_clean()
-    household.save()
+    versioned_save(household)
     return household
 
 
 @transaction.atomic
-def household_update(*, user, household: Household, **fields) -> Household:
+def household_update(*, user, household: Household, loaded_version: int | None = None, **fields) -> Household:
+    """Change a household; ``loaded_version`` is the version the user's form showed (a newer stored
+    version refuses the change, naming what a colleague changed meanwhile)."""
     _require(user, household, CHANGE)
     for name, value in fields.items():
         setattr(household, name, value)
-    _require(user, household, CHANGE if household.pk else ADD)  # the new village must be in scope too
+    _require(user, household, CHANGE)  # the new village must be in scope too
     if not household.is_relocated:
         household.relocation_site = None
     household.full_clean()
-    household.save()
+    versioned_save(household, loaded_version=loaded_version)
     return household
 
 
@@ -80,10 +94,15 @@ def household_refresh(*, household: Household) -> Household:
     size they were recorded with, unless they had none)."""
     members = household.members.aggregate(n=Count("id"))["n"]
     head = household.members.filter(relation=Relation.HEAD).values_list("name", flat=True).first()
+    stored = Household.objects.filter(pk=household.pk).values_list("size", "head_name").first()
     household.size = members
     if head:
         household.head_name = head
-    Household.objects.filter(pk=household.pk).update(size=household.size, head_name=household.head_name)
+    if stored != (household.size, household.head_name):
+        # A form of the household opened before this change shows the old head's name: count the
+        # version up so that it cannot write the old name back.
+        Household.objects.filter(pk=household.pk).update(size=household.size, head_name=household.head_name,
+                                                         version=F("version") + 1)
     latest_year = household.incomes.aggregate(y=Max("year"))["y"]
     changed = []
     for record in household.incomes.all():
@@ -105,18 +124,19 @@ def member_add(*, user, household: Household, name: str, id_number: str, relatio
                     **fields)
     _require(user, member, ADD)
     member.full_clean()
-    member.save()
+    versioned_save(member)
     household_refresh(household=household)
     return member
 
 
 @transaction.atomic
-def member_update(*, user, member: Member, **fields) -> Member:
+def member_update(*, user, member: Member, loaded_version: int | None = None, **fields) -> Member:
     _require(user, member, CHANGE)
     for name, value in fields.items():
         setattr(member, name, normalize_id_number(value) if name == "id_number" else value)
+    _require(user, member, CHANGE)  # a member is not moved into a household outside the writer's area
     member.full_clean()
-    member.save()
+    versioned_save(member, loaded_version=loaded_version)
     household_refresh(household=member.household)
     return member
 
@@ -219,9 +239,56 @@ def monitoring_create(*, user, household: Household, category: str, risk_types, 
     )
     _require(user, record, ADD)
     record.full_clean()
-    record.save()
+    versioned_save(record)
     record.risk_types.set(risk_types)
     return record
+
+
+EDITABLE_STATUSES = (ReviewStatus.DRAFT, ReviewStatus.REJECTED)
+
+
+@transaction.atomic
+def monitoring_update(*, user, record: MonitoringRecord, loaded_version: int | None = None, risk_types=None,
+                      **fields) -> MonitoringRecord:
+    """Correct the identification data of a draft or a record sent back (the workflow fields move only
+    by the review steps below)."""
+    _require(user, record, CHANGE)
+    stored = MonitoringRecord.objects.values_list("status", flat=True).get(pk=record.pk)
+    if stored not in EDITABLE_STATUSES:
+        raise ValidationError("已提交审核或已审定的监测记录不能修改，请退回后再改")
+    for name, value in fields.items():
+        if name in WORKFLOW_FIELDS:
+            raise ValidationError(f"“{MonitoringRecord._meta.get_field(name).verbose_name}”只能通过审核流程改变")
+        setattr(record, name, value)
+    _require(user, record, CHANGE)
+    record.full_clean()
+    versioned_save(record, loaded_version=loaded_version)
+    if risk_types is not None:
+        record.risk_types.set(_validate_risk_types(risk_types))
+    return record
+
+
+# Moved only by the review steps (submit, township review, county approval, rejection, elimination).
+WORKFLOW_FIELDS = frozenset({
+    "household", "status", "author", "submitted_at", "township_reviewer", "township_reviewed_at", "county_reviewer",
+    "approved_at", "rejection_reason", "elimination_status", "elimination_mode", "elimination_month",
+    "elimination_reason", "elimination_notice_start", "elimination_notice_end", "elimination_author",
+    "elimination_submitted_at", "elimination_township_reviewer", "elimination_township_reviewed_at",
+    "elimination_county_reviewer", "eliminated_at", "elimination_rejection_reason", "elimination_warnings",
+})
+
+
+def _last_submitter_id(record: MonitoringRecord, stage: str) -> int | None:
+    return (record.events.filter(stage=stage, action=ReviewAction.SUBMIT).order_by("-at", "-id")
+            .values_list("user_id", flat=True).first())
+
+
+def _require_other_person(user, previous_user_id: int | None, step: str) -> None:
+    """Separation of duties: the person whose step is under review does not approve it. (A refusal of
+    the step, not of the role: the page shows it as a message like any other workflow refusal.)"""
+    if previous_user_id is not None and previous_user_id == user.pk:
+        raise ValidationError(f"不能审核本人{step}的记录：同一人不能连续办理两个环节，须由其他人员审核",
+                              code="separation_of_duties")
 
 
 def _check_notice(start, end, field_prefix=""):
@@ -244,11 +311,13 @@ def monitoring_submit(*, user, record: MonitoringRecord, notice_start: datetime.
     _check_notice(record.notice_start, record.notice_end)
     if not record.risk_types.exists():
         raise ValidationError({"risk_types": "请至少选择一项风险类型"})
+    if not record.household.members.filter(relation=Relation.HEAD).exists():
+        raise ValidationError("该户尚未登记户主，请先在“家庭成员”中录入户主后再提交")
     record.status = ReviewStatus.SUBMITTED
     record.submitted_at = timezone.now()
     record.rejection_reason = ""
     record.full_clean()
-    record.save()
+    versioned_save(record)
     _log(record, ReviewStage.IDENTIFICATION, ReviewAction.SUBMIT, user)
     return record
 
@@ -271,15 +340,17 @@ def monitoring_township_review(*, user, record: MonitoringRecord, comment: str =
     now = timezone.now()
     stage = pending_stage(record)
     if stage == ReviewStage.IDENTIFICATION and record.status == ReviewStatus.SUBMITTED:
+        _require_other_person(user, _last_submitter_id(record, stage), "提交")
         record.status = ReviewStatus.TOWNSHIP_APPROVED
         record.township_reviewer, record.township_reviewed_at = user, now
     elif stage == ReviewStage.ELIMINATION and record.elimination_status == EliminationStatus.SUBMITTED:
+        _require_other_person(user, record.elimination_author_id or _last_submitter_id(record, stage), "提交")
         record.elimination_status = EliminationStatus.TOWNSHIP_APPROVED
         record.elimination_township_reviewer, record.elimination_township_reviewed_at = user, now
     else:
         raise ValidationError("该记录当前不在乡镇审核环节")
     record.full_clean()
-    record.save()
+    versioned_save(record)
     _log(record, stage, ReviewAction.TOWNSHIP_APPROVE, user, comment)
     return record
 
@@ -295,10 +366,12 @@ def monitoring_county_approve(*, user, record: MonitoringRecord, comment: str = 
     now = timezone.now()
     stage = pending_stage(record)
     if stage == ReviewStage.IDENTIFICATION and record.status == ReviewStatus.TOWNSHIP_APPROVED:
+        _require_other_person(user, record.township_reviewer_id, "乡镇审核")
+        _require_other_person(user, _last_submitter_id(record, stage), "提交")
         record.status = ReviewStatus.APPROVED
         record.county_reviewer, record.approved_at = user, now
         record.full_clean()
-        record.save()
+        versioned_save(record)
         # A save, not an UPDATE: the household's history shows who made it a 监测户 and when.
         household = Household.objects.select_for_update().get(pk=record.household_id)
         if not household.is_monitored:
@@ -306,6 +379,8 @@ def monitoring_county_approve(*, user, record: MonitoringRecord, comment: str = 
             household._history_user = user
             household.save(update_fields=["is_monitored"])
     elif stage == ReviewStage.ELIMINATION and record.elimination_status == EliminationStatus.TOWNSHIP_APPROVED:
+        _require_other_person(user, record.elimination_township_reviewer_id, "乡镇审核")
+        _require_other_person(user, record.elimination_author_id, "提交")
         warnings = elimination_warnings(record=record, month=record.elimination_month)
         record.elimination_warnings = warnings
         if warnings and not confirm_warnings:
@@ -313,11 +388,20 @@ def monitoring_county_approve(*, user, record: MonitoringRecord, comment: str = 
         record.elimination_status = EliminationStatus.APPROVED
         record.elimination_county_reviewer, record.eliminated_at = user, now
         record.full_clean()
-        record.save()
+        versioned_save(record)
     else:
         raise ValidationError("该记录当前不在县级审定环节")
     _log(record, stage, ReviewAction.COUNTY_APPROVE, user, comment)
     return record
+
+
+def monitoring_approve_next(*, user, record: MonitoringRecord, comment: str = "",
+                            confirm_warnings: bool = False) -> MonitoringRecord:
+    """Approve whichever review the record waits for: 乡镇审核 of a submitted step, else 县级审定."""
+    waiting = record.status if pending_stage(record) == ReviewStage.IDENTIFICATION else record.elimination_status
+    if waiting in (ReviewStatus.SUBMITTED, EliminationStatus.SUBMITTED):
+        return monitoring_township_review(user=user, record=record, comment=comment)
+    return monitoring_county_approve(user=user, record=record, comment=comment, confirm_warnings=confirm_warnings)
 
 
 @transaction.atomic
@@ -341,7 +425,7 @@ def monitoring_reject(*, user, record: MonitoringRecord, reason: str) -> Monitor
         record.elimination_status = EliminationStatus.REJECTED
         record.elimination_rejection_reason = reason
     record.full_clean()
-    record.save()
+    versioned_save(record)
     _log(record, stage, ReviewAction.REJECT, user, reason)
     return record
 
@@ -404,6 +488,6 @@ def elimination_request(*, user, record: MonitoringRecord, mode: str, month: dat
     record.elimination_rejection_reason = ""
     record.elimination_warnings = elimination_warnings(record=record, month=record.elimination_month)
     record.full_clean()
-    record.save()
+    versioned_save(record)
     _log(record, ReviewStage.ELIMINATION, ReviewAction.SUBMIT, user, "；".join(record.elimination_warnings))
     return record

@@ -194,13 +194,8 @@ class RecordApproveView(RecordActionView):
     done = "审核通过"
 
     def act(self, record, data):
-        stage = services.pending_stage(record)
-        waiting = record.status if stage == ReviewStage.IDENTIFICATION else record.elimination_status
-        if waiting in (ReviewStatus.SUBMITTED, EliminationStatus.SUBMITTED):
-            services.monitoring_township_review(user=self.request.user, record=record, comment=data.get("comment", ""))
-        else:
-            services.monitoring_county_approve(user=self.request.user, record=record, comment=data.get("comment", ""),
-                                               confirm_warnings=data.get("confirm_warnings") == "1")
+        services.monitoring_approve_next(user=self.request.user, record=record, comment=data.get("comment", ""),
+                                         confirm_warnings=data.get("confirm_warnings") == "1")
 
 
 class RecordRejectView(RecordActionView):

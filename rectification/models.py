@@ -76,6 +76,8 @@ class ResponsibleUnit(models.Model):
 
     AREA_LOOKUP = None
     SCOPE_OWNER_LOOKUPS = {"unit": "users"}
+    # Referable by the county's writers (and a city unit, of no county, by every writer).
+    REFERENCE_AREA_LOOKUP = "county_id"
 
     name = models.CharField("单位名称", max_length=100, unique=True)
     county = models.ForeignKey(
@@ -199,6 +201,8 @@ class Issue(models.Model):
     )
     related = models.ManyToManyField("self", blank=True, verbose_name="举一反三关联问题")
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    # Counted up by every save through the services (accounts.versioning: no lost updates).
+    version = models.PositiveIntegerField("版本", default=0, editable=False)
 
     history = HistoricalRecords(excluded_fields=["created_at"])
     objects = IssueQuerySet.as_manager()

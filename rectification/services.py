@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from accounts.roles import Role, role_of
 from accounts.scoping import CHANGE, instance_in_scope
+from accounts.versioning import versioned_save
 
 from .models import (
     Aspect,
@@ -171,7 +172,7 @@ def issue_register(
     if role_of(user) not in REVIEWER_ROLES or not instance_in_scope(user, issue, "add"):
         raise PermissionDenied("只有本区县的县级审核员或市级管理员可以登记问题")
     issue.full_clean()
-    issue.save()
+    versioned_save(issue)
     _record(issue, action=TransitionAction.REGISTER, from_status="", user=user)
     return issue
 
@@ -197,7 +198,7 @@ def issue_assign(
     if deadline is not None:
         issue.deadline = deadline
     issue.full_clean()
-    issue.save()
+    versioned_save(issue)
     _record(issue, action=TransitionAction.ASSIGN, from_status=IssueStatus.PENDING, user=user,
             note=note or f"交办至{unit}")
     # The county's 双交办 list records where it handed the issue on.
@@ -218,13 +219,14 @@ def issue_start(*, issue: Issue, user, measures: str = "") -> Issue:
     if measures.strip():
         issue.measures = measures.strip()
     issue.full_clean()
-    issue.save()
+    versioned_save(issue)
     _record(issue, action=TransitionAction.START, from_status=IssueStatus.PENDING, user=user)
     return issue
 
 
 @transaction.atomic
-def issue_update_measures(*, issue: Issue, user, measures: str, responsible_person: str | None = None) -> Issue:
+def issue_update_measures(*, issue: Issue, user, measures: str, responsible_person: str | None = None,
+                          loaded_version: int | None = None) -> Issue:
     """The responsible unit records its measures (待整改 or 整改中; no status change)."""
     issue = _locked(issue)
     _require_unit(user, issue, "填写整改措施")
@@ -234,8 +236,36 @@ def issue_update_measures(*, issue: Issue, user, measures: str, responsible_pers
     if responsible_person is not None:
         issue.responsible_person = responsible_person.strip()
     issue.full_clean()
-    issue.save()
+    versioned_save(issue, loaded_version=loaded_version)
     return issue
+
+
+# Moved only by the workflow above (交办 sets the unit; the other steps the status and dates).
+ISSUE_WORKFLOW_FIELDS = frozenset({"status", "completed_date", "closed_date", "responsible_unit", "area_code"})
+
+
+@transaction.atomic
+def issue_update(*, issue: Issue, user, loaded_version: int | None = None, **fields) -> Issue:
+    """The reviewer corrects the record of an issue not yet closed (description, category, village…).
+    The unit is changed by 交办 and the status by the workflow, never here."""
+    _require_reviewer(user, issue, "修改问题")
+    stored = _locked(issue)
+    if stored.status == IssueStatus.CLOSED:
+        raise ValidationError(f"问题 {issue.number} 已销号，不能再修改")
+    for name, value in fields.items():
+        if name in ISSUE_WORKFLOW_FIELDS:
+            raise ValidationError(f"“{Issue._meta.get_field(name).verbose_name}”只能通过整改流程改变")
+        if name == "related":
+            continue
+        setattr(stored, name, value)
+    stored.sync_area_code()
+    if not instance_in_scope(user, stored, CHANGE):
+        raise PermissionDenied("不能把问题移到您的管辖范围以外")
+    stored.full_clean()
+    versioned_save(stored, loaded_version=loaded_version)
+    if "related" in fields:
+        issue_link_related(issue=stored, user=user, others=list(fields["related"]), replace=True)
+    return stored
 
 
 @transaction.atomic
@@ -253,7 +283,7 @@ def issue_mark_rectified(
     issue.completed_date = completed_date or timezone.localdate()
     issue.status = IssueStatus.RECTIFIED
     issue.full_clean()
-    issue.save()
+    versioned_save(issue)
     _record(issue, action=TransitionAction.RECTIFY, from_status=IssueStatus.IN_PROGRESS, user=user, note=note)
     return issue
 
@@ -264,12 +294,14 @@ def issue_verify(*, issue: Issue, user, note: str = "", closed_date: datetime.da
     issue = _locked(issue)
     _require_reviewer(user, issue, "核验销号")
     _require_status(issue, IssueStatus.RECTIFIED, "核验销号")
-    if last_rectifier_id(issue) == user.pk:
-        raise PermissionDenied("不能对本人报告整改完成的问题核验销号，须由其他角色核验")
+    if last_rectifier_id(issue) == user.pk or (
+        issue.responsible_unit_id and issue.responsible_unit.users.filter(pk=user.pk).exists()
+    ):
+        raise PermissionDenied("整改单位不能核验本单位的整改：不能对本人（本单位）报告整改完成的问题核验销号，须由其他角色核验")
     issue.closed_date = closed_date or timezone.localdate()
     issue.status = IssueStatus.CLOSED
     issue.full_clean()
-    issue.save()
+    versioned_save(issue)
     _record(issue, action=TransitionAction.VERIFY, from_status=IssueStatus.RECTIFIED, user=user, note=note)
     return issue
 
@@ -285,20 +317,25 @@ def issue_return(*, issue: Issue, user, reason: str) -> Issue:
     issue.status = IssueStatus.IN_PROGRESS
     issue.completed_date = None
     issue.full_clean()
-    issue.save()
+    versioned_save(issue)
     _record(issue, action=TransitionAction.RETURN, from_status=IssueStatus.RECTIFIED, user=user, note=reason.strip())
     return issue
 
 
 @transaction.atomic
-def issue_link_related(*, issue: Issue, user, others: list[Issue]) -> Issue:
-    """举一反三: link issues of the same kind found elsewhere (both issues must be the reviewer's)."""
+def issue_link_related(*, issue: Issue, user, others: list[Issue], replace: bool = False) -> Issue:
+    """举一反三: link issues of the same kind found elsewhere (both issues must be the reviewer's).
+    ``replace`` makes ``others`` the whole list (the admin's field); links to issues outside the
+    writer's area, which the writer cannot see, are kept."""
     _require_reviewer(user, issue, "关联举一反三问题")
     for other in others:
         if other.pk == issue.pk:
             raise ValidationError("问题不能与自身关联")
         if not user_is_issue_reviewer(user, other):
             raise PermissionDenied(f"问题 {other.number} 不在您的管辖范围内")
+    if replace:
+        mine = [other for other in issue.related.all() if user_is_issue_reviewer(user, other)]
+        issue.related.remove(*[other for other in mine if other not in others])
     issue.related.add(*others)
     return issue
 
@@ -453,6 +490,8 @@ def handover_hand_on(*, item: HandOverItem, user, unit: ResponsibleUnit, date: d
     """二次交办: the county hands one issue of its list on to a unit (and assigns the issue to it if pending)."""
     if role_of(user) not in REVIEWER_ROLES or not instance_in_scope(user, item.handover, CHANGE):
         raise PermissionDenied("只有该区县的县级审核员可以转交问题")
+    if unit.county_id not in (None, item.handover.county_id):
+        raise ValidationError({"unit": f"责任单位“{unit}”不属于{item.handover.county}，也不是市直单位"})
     item.unit = unit
     item.handed_on_date = date or timezone.localdate()
     item.full_clean()

@@ -12,15 +12,29 @@ from yuncheng.idcard import mask_id_number
 
 from . import selectors
 from .models import AttendanceWeek, Evaluation, Inspection, TeamMember, TrainingSession, Visit, WorkTeam
-from .services import team_fill_station
+from .services import team_fill_station, team_member_save, team_save
 
 
-class TeamMemberInline(ScopedAdminMixin, admin.TabularInline):
+class TeamAccountChoicesMixin:
+    """The account of a team member is chosen among the 驻村队员 accounts of the writer's area (the
+    service also requires the team's county)."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "user" and field is not None:
+            field.queryset = field.queryset.filter(profile__role=Role.TEAM_MEMBER)
+        return field
+
+
+class TeamMemberInline(TeamAccountChoicesMixin, ScopedAdminMixin, admin.TabularInline):
     model = TeamMember
     extra = 0
     fields = ["name", "id_number", "role", "unit", "phone", "joined_on", "left_on", "recalled_on", "recall_reason",
               "user"]
     raw_id_fields = ["user"]
+
+    def service_save_inline(self, request, inline_form, parent):
+        return team_member_save(user=request.user, member=inline_form.instance)
 
 
 class WorkTeamAdminForm(forms.ModelForm):
@@ -55,8 +69,12 @@ class WorkTeamAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     form = WorkTeamAdminForm
 
     def save_model(self, request, obj, form, change):
+        # The station decides the team's area: fill it before the area is checked.
         team_fill_station(obj)
         super().save_model(request, obj, form, change)
+
+    def service_save(self, request, obj, form, change):
+        team_save(user=request.user, team=obj)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if request.method == "GET":
@@ -91,13 +109,16 @@ class OwnMemberAdminMixin(ScopedAdminMixin):
 
 
 @admin.register(TeamMember)
-class TeamMemberAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class TeamMemberAdmin(TeamAccountChoicesMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "role", "team", "unit", "joined_on", "left_on", "recalled_on"]
     list_filter = ["role", "team__county", "team__dispatch_level"]
     search_fields = ["name", "id_number", "team__code", "team__name", "unit"]
     autocomplete_fields = ["team"]
     raw_id_fields = ["user"]
     list_select_related = ["team"]
+
+    def service_save(self, request, obj, form, change):
+        team_member_save(user=request.user, member=obj)
 
     def get_list_display(self, request):
         # The ID column is masked for roles that must not read the full number.

@@ -2,9 +2,11 @@
 
 import datetime
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 
+from accounts.roles import Role, role_of
+from accounts.scoping import ADD, CHANGE, code_in_area, instance_in_scope
 from yuncheng.idcard import normalize_id_number
 
 from .models import STATION_TYPE_FIELDS, AttendanceWeek, StationKind, TeamMember, Visit, WorkTeam
@@ -55,6 +57,46 @@ def team_create(
     return team
 
 
+def _require_scope(user, obj, action: str) -> None:
+    if not instance_in_scope(user, obj, action):
+        raise PermissionDenied("该记录不在您的管辖范围内，或您无权进行此操作")
+
+
+def member_account_check(member: TeamMember) -> None:
+    """The account linked to a team member is a 驻村队员 account of the team's county: the link gives
+    that account the team's households and members' ID numbers."""
+    account = member.user
+    if account is None:
+        return
+    if role_of(account) != Role.TEAM_MEMBER:
+        raise ValidationError({"user": f"账号“{account.get_username()}”不是驻村队员账号，不能关联为工作队队员"})
+    if not code_in_area(account.profile.area_code, member.team.county_id):
+        raise ValidationError({"user": f"账号“{account.get_username()}”不属于{member.team.county}，不能关联为该队队员"})
+
+
+@transaction.atomic
+def team_save(*, user, team: WorkTeam) -> WorkTeam:
+    """Create or change a work team (the admin's door): the station fixes the team's area, which must
+    lie inside the writer's area before and after the change."""
+    team_fill_station(team)
+    _require_scope(user, team, CHANGE if team.pk else ADD)
+    team.full_clean()
+    team.save()
+    return team
+
+
+@transaction.atomic
+def team_member_save(*, user, member: TeamMember) -> TeamMember:
+    """Create or change a team member (the admin's door): inside the writer's area, with a linked
+    account that is a 驻村队员 of the team's county."""
+    _require_scope(user, member, CHANGE if member.pk else ADD)
+    member.id_number = normalize_id_number(member.id_number)
+    member_account_check(member)
+    member.full_clean()
+    member.save()
+    return member
+
+
 @transaction.atomic
 def member_add(
     *,
@@ -69,6 +111,7 @@ def member_add(
 ) -> TeamMember:
     member = TeamMember(team=team, name=name, id_number=normalize_id_number(id_number), role=role, unit=unit,
                         phone=phone, joined_on=joined_on, user=user)
+    member_account_check(member)
     member.full_clean()
     member.save()
     return member
@@ -108,17 +151,31 @@ def attendance_record(
     if monday > datetime.date.today():
         raise ValidationError({"week_start": "不能填报未来的周"})
     _ensure_serving(member, monday, monday + datetime.timedelta(days=6), "week_start")
-    week = AttendanceWeek.objects.filter(member=member, week_start=monday).first() or AttendanceWeek(
-        member=member, week_start=monday
-    )
-    week.days_on_station = days_on_station
-    week.nights_on_station = nights_on_station
-    week.leave_days = leave_days
-    week.leave_approved_by = leave_approved_by.strip()
-    week.note = note.strip()
-    week.full_clean(validate_unique=False)
-    week.save()
+    values = {"days_on_station": days_on_station, "nights_on_station": nights_on_station, "leave_days": leave_days,
+              "leave_approved_by": leave_approved_by.strip(), "note": note.strip()}
+    week = _attendance_week(member, monday) or AttendanceWeek(member=member, week_start=monday)
+    for name, value in values.items():
+        setattr(week, name, value)
+    # One week per member is this function's update-or-insert (and the database's constraint), not a
+    # validation error: a second request for the same week writes its values into the first's row.
+    week.full_clean(exclude=["member"], validate_unique=False)
+    try:
+        with transaction.atomic():
+            week.save()
+    except IntegrityError:
+        # The same week sent twice at once (a double click): the other request inserted the row
+        # between our look-up and our insert. This request's values are the newer; write them there.
+        week = _attendance_week(member, monday)
+        if week is None:
+            raise
+        for name, value in values.items():
+            setattr(week, name, value)
+        week.save()
     return week
+
+
+def _attendance_week(member: TeamMember, monday: datetime.date) -> AttendanceWeek | None:
+    return AttendanceWeek.objects.filter(member=member, week_start=monday).first()
 
 
 @transaction.atomic

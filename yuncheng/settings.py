@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # A database refusal of a write becomes a Chinese message, never a 500 (issue #10).
+    "accounts.middleware.IntegrityErrorMiddleware",
     "yuncheng.middleware.ContentSecurityPolicyMiddleware",
     "accounts.middleware.PasswordChangeRequiredMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.

@@ -72,3 +72,36 @@ def test_officer_enters_and_submits_a_household_that_the_county_approves_into_th
     expect(table).to_contain_text("刘长河")
     expect(table).to_contain_text("风险未消除")
     assert page.console_errors == []
+
+
+def test_the_clerk_who_submitted_a_record_cannot_approve_it_and_a_colleague_does(page, login, live_server, users, geo,
+                                                                                 make_user):
+    from accounts.roles import Role
+    from monitoring import services
+    from monitoring.models import MonitoringRecord, ReviewStatus
+
+    officer = users.jia1_officer
+    household = services.household_create(user=officer, code="1408291002000078", village=geo.jia1, head_name="赵秋生")
+    services.member_add(user=officer, household=household, name="赵秋生", relation="head", id_number=HEAD_ID)
+    record = services.monitoring_create(
+        user=officer, household=household, category="marginal", risk_types=["illness"], channel="cadre",
+        identified_month=datetime.date(2023, 9, 1), notice_start=datetime.date(2023, 9, 4),
+        notice_end=datetime.date(2023, 9, 10))
+    make_user("jia_clerk2", Role.TOWNSHIP_CLERK, geo.jia.code)
+
+    login(page, "jia_clerk")  # the clerk submits for the village…
+    page.goto(f"{live_server.url}/monitoring/households/1408291002000078/")
+    page.get_by_test_id("submit-record").click()
+    expect(page.get_by_test_id("record-state")).to_have_text("待乡镇审核")
+    page.goto(f"{live_server.url}/monitoring/worklist/")  # …and may not approve his own submission
+    page.get_by_test_id("work-1408291002000078").get_by_role("button", name="乡镇审核通过").click()
+    expect(page.locator(".alert-danger")).to_contain_text("不能审核本人提交的记录")
+    assert MonitoringRecord.objects.get(pk=record.pk).status == ReviewStatus.SUBMITTED
+
+    page.context.clear_cookies()
+    login(page, "jia_clerk2")  # a colleague of the township approves it
+    page.goto(f"{live_server.url}/monitoring/worklist/")
+    page.get_by_test_id("work-1408291002000078").get_by_role("button", name="乡镇审核通过").click()
+    expect(page.locator(".alert-success")).to_contain_text("审核通过")
+    assert MonitoringRecord.objects.get(pk=record.pk).status == ReviewStatus.TOWNSHIP_APPROVED
+    assert page.console_errors == []

@@ -105,7 +105,7 @@ def test_history_records_who_changed_the_household(client_for, users, family):
     client = client_for(users.jia1_officer)
     data = {
         "code": family.code, "village": family.village_id, "head_name": "王大山", "phone": "13800000000",
-        "is_poverty_alleviated": "on",
+        "is_poverty_alleviated": "on", "loaded_version": family.version,
         **_empty_inlines(members=[(m.name, m.id_number, m.relation, m.pk) for m in family.members.all()],
                          incomes=list(family.incomes.all())),
     }

@@ -261,7 +261,7 @@ def test_unit_in_the_admin_may_change_only_measures_and_person(ledger, users, cl
     response = client_for(users.unit_user).get(reverse("admin:rectification_issue_change", args=[issue.pk]))
     assert response.status_code == 200
     form_fields = set(response.context["adminform"].form.fields)
-    assert form_fields == {"measures", "responsible_person"}
+    assert form_fields == {"measures", "responsible_person", "loaded_version"}  # the version is hidden
 
 
 def test_county_reviewer_enters_an_issue_in_the_admin_only_for_the_county(rect, users, client_for):
