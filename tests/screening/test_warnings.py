@@ -26,7 +26,7 @@ FULL_WIDTH = str.maketrans("0123456789X", "０１２３４５６７８９ｘ")
 
 def _id_ending_in_x() -> str:
     for seq in range(1000):
-        first17 = f"140829198806{15:02d}{seq:03d}"
+        first17 = f"140829200106{15:02d}{seq:03d}"
         if check_digit(first17) == "X":
             return first17 + "X"
     raise AssertionError("no X check digit")
