@@ -31,7 +31,7 @@ def test_every_menu_entry_of_every_role_opens(users, client_for, username):
 @pytest.mark.django_db
 def test_village_officer_is_not_offered_rectification(users, client_for):
     labels = [label for label, _ in menu_of(client_for(users.jia1_officer).get("/"))]
-    assert labels == ["首页", "监测对象", "收入就业", "驻村帮扶", "帮扶资源", "报表", "省级报送", "区划", "数据录入"]
+    assert labels == ["首页", "监测对象", "收入就业", "驻村帮扶", "帮扶资源", "筛查预警", "报表", "省级报送", "区划", "数据录入"]
 
 
 @pytest.mark.django_db
