@@ -610,16 +610,19 @@ class HouseholdImporter(Importer):
                 for h in missing:
                     h.pk = h.id = ids[h.code]
         if self.hh_changed:
+            _version_up(self.hh_changed)
             bulk_update_with_history(self.hh_changed, Household, ["village", "head_name", "phone",
                                      "is_poverty_alleviated", "is_relocated", "relocation_site", "is_dibao", "is_tekun",
-                                     "is_no_labour"], batch_size=BATCH, **history)
+                                     "is_no_labour", "version"], batch_size=BATCH, **history)
         for member in self.member_new:
             member.household_id = member.household.pk
         if self.member_new:
             bulk_create_with_history(self.member_new, Member, batch_size=BATCH, **history)
         if self.member_changed:
+            _version_up(self.member_changed)
             bulk_update_with_history(self.member_changed, Member, ["name", "relation", "education", "school_status",
-                                     "health", "labour_skill", "has_medical_insurance"], batch_size=BATCH, **history)
+                                     "health", "labour_skill", "has_medical_insurance", "version"],
+                                     batch_size=BATCH, **history)
         if self.employment_new:
             objs = [Employment(member_id=m.pk, year=year, **f) for m, year, f in self.employment_new]
             bulk_create_with_history(objs, Employment, batch_size=BATCH, **history)
@@ -631,7 +634,9 @@ class HouseholdImporter(Importer):
         for h in resized:
             h.size = self.sizes[h.code]
         if resized:
-            Household.objects.bulk_update(resized, ["size"], batch_size=BATCH)
+            versioned = {h.pk for h in self.hh_changed}
+            _version_up([h for h in resized if h.pk not in versioned])
+            Household.objects.bulk_update(resized, ["size", "version"], batch_size=BATCH)
         for record in self.income_new:
             record.household_id = record.household.pk
         if self.income_new:
@@ -664,7 +669,8 @@ class HouseholdImporter(Importer):
                 for r in missing:
                     r.pk = r.id = found[(r.household_id, r.identified_month)]
         if self.record_changed:
-            bulk_update_with_history(self.record_changed, MonitoringRecord, [
+            _version_up(self.record_changed)
+            bulk_update_with_history(self.record_changed, MonitoringRecord, ["version",
                 "category", "channel", "status", "county_reviewer", "approved_at", "elimination_status",
                 "elimination_mode", "elimination_month", "elimination_county_reviewer", "eliminated_at",
             ], batch_size=BATCH, **history)
@@ -695,3 +701,10 @@ class HouseholdImporter(Importer):
         approved = {r.household_id for r in [*self.record_new, *self.record_changed] if r.status == ReviewStatus.APPROVED}
         for chunk in _chunks(approved):
             Household.objects.filter(pk__in=chunk, is_monitored=False).update(is_monitored=True)
+
+
+def _version_up(rows):
+    """An imported change counts the record's version up like a save through the services
+    (accounts.versioning), so a form opened before the import is refused instead of undoing it."""
+    for row in rows:
+        row.version += 1

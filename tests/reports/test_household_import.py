@@ -171,3 +171,23 @@ def test_import_writes_in_one_transaction(users, good_household_book, user, monk
     with pytest.raises(RuntimeError):
         _import(good_household_book, getattr(users, user))
     assert Household.objects.count() == 0 and Member.objects.count() == 0
+
+
+def test_an_imported_change_refuses_a_form_opened_before_it(tmp_path, users, good_household_book):
+    """No lost updates across doors: the import counts the version up, so a colleague's stale form cannot
+    silently put the old phone number back."""
+    from django.core.exceptions import ValidationError
+
+    from accounts.versioning import version_check
+
+    _import(good_household_book, users.pinglu_reviewer)
+    opened = Household.objects.get(code="HH001")
+    a = person_id(1)
+    path = household_book(tmp_path / "改.xlsx", [household_row("HH001", head_id=a, 联系电话="13900000000")],
+                          [member_row("HH001", "张三", a, 健康状况="长期慢性病")])
+    _import(path, users.pinglu_reviewer)
+    household = Household.objects.get(code="HH001")
+    assert household.version == opened.version + 1
+    assert Member.objects.get(id_number=a).version >= 1
+    with pytest.raises(ValidationError):
+        version_check(household, opened.version)
