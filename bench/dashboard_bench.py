@@ -24,6 +24,7 @@ os.environ.setdefault("SESSION_COOKIE_SECURE", "false")
 os.environ.setdefault("CSRF_COOKIE_SECURE", "false")
 os.environ.setdefault("STATIC_STORAGE", "simple")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
+os.environ.setdefault("DEMO_ACCOUNTS_ALLOWED", "true")  # the demo logins, without the first-login password change
 
 import django  # noqa: E402
 
