@@ -22,6 +22,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.scoping import code_in_area
+from accounts.versioning import versions_up
 from dashboard.village_summaries import summaries_invalidate
 from monitoring.models import (
     AssistanceMeasure,
@@ -610,7 +611,7 @@ class HouseholdImporter(Importer):
                 for h in missing:
                     h.pk = h.id = ids[h.code]
         if self.hh_changed:
-            _version_up(self.hh_changed)
+            versions_up(self.hh_changed)
             bulk_update_with_history(self.hh_changed, Household, ["village", "head_name", "phone",
                                      "is_poverty_alleviated", "is_relocated", "relocation_site", "is_dibao", "is_tekun",
                                      "is_no_labour", "version"], batch_size=BATCH, **history)
@@ -619,7 +620,7 @@ class HouseholdImporter(Importer):
         if self.member_new:
             bulk_create_with_history(self.member_new, Member, batch_size=BATCH, **history)
         if self.member_changed:
-            _version_up(self.member_changed)
+            versions_up(self.member_changed)
             bulk_update_with_history(self.member_changed, Member, ["name", "relation", "education", "school_status",
                                      "health", "labour_skill", "has_medical_insurance", "version"],
                                      batch_size=BATCH, **history)
@@ -635,7 +636,7 @@ class HouseholdImporter(Importer):
             h.size = self.sizes[h.code]
         if resized:
             versioned = {h.pk for h in self.hh_changed}
-            _version_up([h for h in resized if h.pk not in versioned])
+            versions_up([h for h in resized if h.pk not in versioned])
             Household.objects.bulk_update(resized, ["size", "version"], batch_size=BATCH)
         for record in self.income_new:
             record.household_id = record.household.pk
@@ -669,7 +670,7 @@ class HouseholdImporter(Importer):
                 for r in missing:
                     r.pk = r.id = found[(r.household_id, r.identified_month)]
         if self.record_changed:
-            _version_up(self.record_changed)
+            versions_up(self.record_changed)
             bulk_update_with_history(self.record_changed, MonitoringRecord, ["version",
                 "category", "channel", "status", "county_reviewer", "approved_at", "elimination_status",
                 "elimination_mode", "elimination_month", "elimination_county_reviewer", "eliminated_at",
@@ -701,10 +702,3 @@ class HouseholdImporter(Importer):
         approved = {r.household_id for r in [*self.record_new, *self.record_changed] if r.status == ReviewStatus.APPROVED}
         for chunk in _chunks(approved):
             Household.objects.filter(pk__in=chunk, is_monitored=False).update(is_monitored=True)
-
-
-def _version_up(rows):
-    """An imported change counts the record's version up like a save through the services
-    (accounts.versioning), so a form opened before the import is refused instead of undoing it."""
-    for row in rows:
-        row.version += 1
