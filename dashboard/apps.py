@@ -13,6 +13,12 @@ class DashboardConfig(AppConfig):
     }
 
     def ready(self):
+        from django.core.signals import request_finished
+        from django.db.backends.signals import connection_created
+
         from . import signals
+        from .figures_cache import flush_autocommit_writes, install_write_watch
 
         signals.connect()
+        connection_created.connect(install_write_watch, dispatch_uid="dashboard.figures_cache")
+        request_finished.connect(flush_autocommit_writes, dispatch_uid="dashboard.figures_cache")

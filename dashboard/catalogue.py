@@ -19,12 +19,13 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
-from accounts.scoping import scope, user_covers_area
+from accounts.scoping import scope, user_area_code, user_covers_area
 from villages.selectors import CITY, Area, area_children
 from yuncheng.numbers import percent, round_half_up
 
 from . import drilldown
 from . import sources
+from .figures_cache import figures_cached
 from .periods import Period
 
 SECTIONS = {
@@ -314,13 +315,22 @@ def _metrics(keys: Iterable[str] | None) -> list[Metric]:
         raise KeyError(f"未知的指标：{exc.args[0]}") from None
 
 
-def _parts(metrics: list[Metric], area: Area, period: Period, group_len: int | None) -> dict[str, Parts]:
-    """Run each source the metrics need once: {group code ('' for the whole area): parts}."""
+def _parts(metrics: list[Metric], area: Area, period: Period, group_len: int | None, user) -> dict[str, Parts]:
+    """Run each source the metrics need once: {group code ('' for the whole area): parts}. Kept in the
+    figures' cache (``dashboard.figures_cache``) until a table they were read from is written; the user's
+    scope has been checked against the area and is part of the key."""
+    names = tuple(dict.fromkeys(name for metric in metrics for name in
+                                ((metric.source,) if isinstance(metric.source, str) else metric.source)))
+    return figures_cached(
+        parts=("parts", names, area.code, period.year, period.quarter, group_len, user_area_code(user)),
+        compute=lambda: _compute_parts(names, area, period, group_len),
+    )
+
+
+def _compute_parts(names: tuple[str, ...], area: Area, period: Period, group_len: int | None) -> dict[str, Parts]:
     grouped: dict[str, Parts] = {}
     everywhere: Parts = {}
-    names = [name for metric in metrics for name in
-             ((metric.source,) if isinstance(metric.source, str) else metric.source)]
-    for name in dict.fromkeys(names):
+    for name in names:
         for group, parts in sources.SOURCES[name](area=area, period=period, group_len=group_len).items():
             if group == sources.ALL_GROUPS:
                 everywhere.update(parts)
@@ -338,7 +348,7 @@ def metric_values(*, user, area: Area | None, year: int, quarter: int, keys=None
     """Every requested figure (all of the catalogue by default) for the area (None = the city) and period."""
     area = _check_scope(user, area)
     metrics = _metrics(keys)
-    parts = _parts_of(_parts(metrics, area, Period(year, quarter), None), "")
+    parts = _parts_of(_parts(metrics, area, Period(year, quarter), None, user), "")
     return {metric.key: metric.compute(parts) for metric in metrics}
 
 
@@ -351,7 +361,7 @@ def metric_values_by_child(*, user, area: Area | None, year: int, quarter: int, 
     if not children:
         return []
     metrics = _metrics(keys)
-    grouped = _parts(metrics, area, Period(year, quarter), len(children[0].code))
+    grouped = _parts(metrics, area, Period(year, quarter), len(children[0].code), user)
     return [
         (child, {metric.key: metric.compute(_parts_of(grouped, child.code)) for metric in metrics})
         for child in children
@@ -369,7 +379,7 @@ def metric_values_by_level(*, user, area: Area | None, year: int, quarter: int, 
     if len({len(a.code) for a in areas}) != 1 or not all(a.code.startswith(area.prefix) for a in areas):
         raise ValueError("areas must be of one level and inside the area")
     metrics = _metrics(keys)
-    grouped = _parts(metrics, area, Period(year, quarter), len(areas[0].code))
+    grouped = _parts(metrics, area, Period(year, quarter), len(areas[0].code), user)
     return [(a, {metric.key: metric.compute(_parts_of(grouped, a.code)) for metric in metrics}) for a in areas]
 
 

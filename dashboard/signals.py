@@ -6,13 +6,13 @@ Domain apps never import the dashboard; the dashboard listens to their models in
 
 from django.db.models.signals import post_delete, post_save, pre_save
 
-from .models import VillageSummary
-
 
 def _forget(*codes) -> None:
+    from .village_summaries import summaries_invalidate
+
     codes = {code for code in codes if code}
     if codes:
-        VillageSummary.objects.filter(village_id__in=codes).delete()
+        summaries_invalidate(village_codes=codes)
 
 
 def _household_village(household_id) -> str | None:
@@ -46,7 +46,9 @@ def member_child_changed(sender, instance, **kwargs):
 
 def everything_changed(sender, **kwargs):
     """Reference data every village's figures depend on (the monitoring threshold)."""
-    VillageSummary.objects.all().delete()
+    from .village_summaries import summaries_invalidate
+
+    summaries_invalidate()
 
 
 def connect() -> None:

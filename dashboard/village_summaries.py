@@ -7,28 +7,53 @@ one anti-join over the 2,172 villages and recomputes them all at once with a fix
 queries (``_registry_parts``), whatever their number. Cost: a read of a fresh area is one indexed query
 over ≤ 2,172 × 2 rows; a recompute costs a few aggregates over the registry rows of the stale villages
 only (one village: milliseconds; the whole city after a seed or an import: a few seconds, once).
+
+Concurrency (PostgreSQL): several web processes may find the same villages stale at once. A builder
+takes the summaries' advisory lock alone and looks again for what is missing once it holds it (the
+others wait, then find nothing left to build): two builders inserting the same rows in different
+orders deadlocked under the load run. A writer that forgets summaries shares the lock until its
+transaction ends, so that no build reads the registry before that write commits and then stores a
+summary the write has already made stale.
 """
 
 import datetime
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 
 from accounts.scoping import in_area
 from villages.models import Village
 
+from .figures_cache import everything_changed, writes_that_change_no_figure
 from .models import SUMMARY_PARTS, VillageSummary
 from .periods import Period
+
+
+# Any fixed number, the same in every process: the key of the summaries' advisory lock.
+SUMMARIES_LOCK = 140_800_001
+
+
+def summaries_lock(*, shared: bool) -> None:
+    """The summaries' advisory lock (PostgreSQL; SQLite writes one transaction at a time anyway), held
+    until the current transaction ends: alone for a build, shared for a writer forgetting summaries."""
+    if connection.vendor != "postgresql" or not connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT pg_advisory_xact_lock{'_shared' if shared else ''}(%s)", [SUMMARIES_LOCK])
 
 
 def summaries_invalidate(*, village_codes=None) -> int:
     """Forget the summaries of these villages (None: every village) — after a bulk write, an import,
     or a change of reference data (the monitoring threshold). The next read recomputes them."""
+    summaries_lock(shared=True)
     rows = VillageSummary.objects.all()
     if village_codes is not None:
         rows = rows.filter(village_id__in=list(village_codes))
+    else:
+        # A bulk write (the seed's COPY) may have touched any table unseen: every cached figure goes.
+        transaction.on_commit(everything_changed)
     return rows.delete()[0]
 
 
@@ -48,13 +73,17 @@ def summaries_ensure(*, prefix: str, periods: list[Period]) -> None:
     for period in periods:
         stale |= ~Exists(VillageSummary.objects.filter(village_id=OuterRef("code"), year=period.year,
                                                        quarter=period.quarter))
-    villages = in_area(Village.objects.all(), "code", prefix)
-    missing = list(villages.filter(stale).values_list("code", flat=True))
-    if not missing:
+    villages = in_area(Village.objects.all(), "code", prefix).filter(stale)
+    if not villages.exists():
         return
-    everything = len(missing) == villages.count()
-    for period in periods:
-        summaries_build(period=period, village_codes=None if everything else missing, prefix=prefix)
+    with transaction.atomic(), writes_that_change_no_figure():
+        summaries_lock(shared=False)
+        missing = list(villages.values_list("code", flat=True))  # what another builder has not built meanwhile
+        if not missing:
+            return
+        everything = len(missing) == in_area(Village.objects.all(), "code", prefix).count()
+        for period in periods:
+            summaries_build(period=period, village_codes=None if everything else missing, prefix=prefix)
 
 
 @transaction.atomic

@@ -105,3 +105,18 @@ def figures(make_user):
         return metric_values(user=leader, area=area_get(code=area), year=year, quarter=quarter, keys=keys)
 
     return read
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """Transactional tests (the browser's, the figures' cache's) run on a database that is flushed after
+    each such test, which also wipes the reference data the migrations load (risk types, thresholds, the
+    problem tree): load it again, the way those migrations do (idempotently)."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from rectification.reference import tree_load
+
+    import_module("monitoring.migrations.0002_reference_data").load(apps, None)
+    tree_load(apps.get_model("rectification", "Aspect"), apps.get_model("rectification", "Category"))

@@ -149,9 +149,13 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {
-    # In the database so that several web processes share it (no per-process state).
-    "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "yc_cache"}
+    # In the database so that several web processes share it (no per-process state). The figures' cache
+    # (dashboard.figures_cache) keeps a few thousand entries: room for every area and period in use.
+    "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "yc_cache",
+                "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 20000)}}
 }
+# The dashboards' figures kept in that cache until a table they were read from is written.
+DASHBOARD_CACHE = env_bool("DASHBOARD_CACHE", True)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -65,21 +65,6 @@ def browser():
 
 
 @pytest.fixture
-def reference_data(transactional_db):
-    """Browser tests run on a transactional database that is flushed after each transactional test, which
-    also wipes the reference data the migrations load (risk types, thresholds, the problem tree): load it
-    again, the way those migrations do (idempotently)."""
-    from importlib import import_module
-
-    from django.apps import apps
-
-    from rectification.reference import tree_load
-
-    import_module("monitoring.migrations.0002_reference_data").load(apps, None)
-    tree_load(apps.get_model("rectification", "Aspect"), apps.get_model("rectification", "Category"))
-
-
-@pytest.fixture
 def page(browser, live_server, reference_data):
     context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
     page = context.new_page()
