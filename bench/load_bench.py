@@ -270,6 +270,23 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
+def cpu_seconds(pid: int | None) -> float:
+    """CPU time (user + system) of a server's worker processes (the children of gunicorn's master ``pid``,
+    Linux /proc), or of this process when ``pid`` is None."""
+    if pid is None:
+        times = os.times()
+        return times.user + times.system
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+        try:
+            fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # a worker that has just been replaced
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 def percentile(values, fraction):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))] if ordered else float("nan")
@@ -333,6 +350,8 @@ def main():
     parser.add_argument("--seconds", type=int, default=300)
     parser.add_argument("--think", type=float, nargs=2, default=(3.0, 10.0))
     parser.add_argument("--seed", type=int, default=2023)
+    parser.add_argument("--server-pid", type=int, default=None,
+                        help="gunicorn's master process: report its workers' CPU time during the timed run")
     parser.add_argument("--cut-db-at", type=float, default=None, metavar="SECONDS",
                         help="fault: at this second, terminate every server connection to DATABASE_URL's database "
                              "(what a PostgreSQL restart does to the app, without restarting a shared server)")
@@ -353,6 +372,7 @@ def main():
     clock.all_logged_in.wait()
     logins_took = time.monotonic() - logins_started
     started = time.monotonic()
+    cpu_before = {"server": cpu_seconds(args.server_pid) if args.server_pid else None, "client": cpu_seconds(None)}
     clock.until = started + args.seconds
     clock.start.set()
     if args.cut_db_at is not None:
@@ -360,6 +380,7 @@ def main():
     for person in people:
         person.join()
     elapsed = time.monotonic() - started
+    cpu_after = {"server": cpu_seconds(args.server_pid) if args.server_pid else None, "client": cpu_seconds(None)}
     print(f"{args.users} users × {args.seconds} s, think {args.think[0]:.0f}–{args.think[1]:.0f} s, against {args.base}"
           f" (their logins, before the clock started: {logins_took:.0f} s)")
     print(f"requests {stats.requests:,}  ({stats.requests / elapsed:.1f}/s), pages "
@@ -372,6 +393,11 @@ def main():
             print(f"  {kind:<10} n={len(values):>5}  median {statistics.median(values) * 1000:7.0f} ms  "
                   f"p95 {percentile(values, 0.95) * 1000:7.0f} ms  p99 {percentile(values, 0.99) * 1000:7.0f} ms  "
                   f"max {max(values) * 1000:7.0f} ms")
+    used = {who: cpu_after[who] - cpu_before[who] for who in cpu_before if cpu_before[who] is not None}
+    pages = sum(len(v) for v in stats.times.values())
+    print("CPU during the timed run: " + ", ".join(
+        f"{who} {seconds:.0f} s ({seconds / elapsed:.2f} cores, {seconds / max(pages, 1) * 1000:.0f} ms a page)"
+        for who, seconds in used.items()) + f"; load average now {Path('/proc/loadavg').read_text().split()[0]}")
     if stats.cut_at is not None:
         soon = sum(1 for t in stats.error_times if stats.cut_at <= t < stats.cut_at + 10)
         later = sum(1 for t in stats.error_times if t >= stats.cut_at + 10)

@@ -32,3 +32,6 @@ urlpatterns = [
 
 # MEDIA_ROOT (evidence, exports, uploaded imports) is never served as a directory, whatever DEBUG says:
 # every file leaves through a view that checks the user's scope (evidence download, export download).
+
+# A request cut by a database restart gets the 503 page (try again), any other failure the 500 page.
+handler500 = "yuncheng.errors.server_error"
