@@ -112,6 +112,7 @@ class Stats:
         self.edits_refused = 0  # refused as stale: someone saved the household after the form was loaded
         self.markers = []
         self.error_times, self.page_times = [], []
+        self.error_pages = defaultdict(int)
         self.cut_at = None
 
     def page(self, kind, seconds, requests):
@@ -120,10 +121,16 @@ class Stats:
             self.requests += requests
             self.page_times.append(time.monotonic())
 
-    def error(self, what):
+    def error(self, what, body=""):
+        """An unexpected answer; for a server error, which page the person saw."""
         with self.lock:
             self.errors[what] += 1
             self.error_times.append(time.monotonic())
+            if what[:1] == "5":
+                seen = ("503 page (数据库暂时不可用)" if "数据库暂时不可用" in body else
+                        "500 page (系统错误)" if "系统错误" in body else
+                        "a traceback" if "Traceback" in body else "another answer")
+                self.error_pages[seen] += 1
 
 
 class Person(threading.Thread):
@@ -198,20 +205,20 @@ class Person(threading.Thread):
         start = time.perf_counter()
         status, html = self.get(path)
         if status != 200:
-            self.stats.error(f"{status} {path.split('?')[0]}")
+            self.stats.error(f"{status} {path.split('?')[0]}", html)
             return
         charts = [c.replace("&amp;", "&") for c in CHART.findall(html)]
         for chart in charts:
-            status, _ = self.get(chart)
+            status, body = self.get(chart)
             if status != 200:
-                self.stats.error(f"{status} {chart.split('?')[0]}")
+                self.stats.error(f"{status} {chart.split('?')[0]}", body)
         self.stats.page("dashboard", time.perf_counter() - start, 1 + len(charts))
 
     def list_page(self, path):
         start = time.perf_counter()
-        status, _ = self.get(path, follow=True)
+        status, body = self.get(path, follow=True)
         if status != 200:
-            self.stats.error(f"{status} {path.split('?')[0]}")
+            self.stats.error(f"{status} {path.split('?')[0]}", body)
             return
         self.stats.page("list", time.perf_counter() - start, 1)
 
@@ -222,12 +229,12 @@ class Person(threading.Thread):
         status, html = self.get(f"/admin/monitoring/household/?p={self.rng.randint(1, 2)}")
         links = ADMIN_LINK.findall(html) if status == 200 else []
         if not links:
-            self.stats.error(f"{status} household changelist")
+            self.stats.error(f"{status} household changelist", html)
             return
         change_url = self.rng.choice(links)[0].replace("&amp;", "&")
         status, html = self.get(change_url)
         if status != 200:
-            self.stats.error(f"{status} household change form")
+            self.stats.error(f"{status} household change form", html)
             return
         parser = FormParser("household_form")
         parser.feed(html)
@@ -246,7 +253,7 @@ class Person(threading.Thread):
             with self.stats.lock:
                 self.stats.edits_refused += 1
         else:
-            self.stats.error(f"{status} household save")
+            self.stats.error(f"{status} household save", body)
         self.stats.page("edit", time.perf_counter() - start, 3)
 
 
@@ -343,6 +350,19 @@ def cut_database_connections(stats):
     conn.close()
 
 
+def restart_database(stats):
+    import subprocess
+
+    with stats.lock:
+        stats.cut_at = time.monotonic()
+        stats.cut_connections = "all"
+    done = subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", "15", "main", "restart"],
+                          capture_output=True, text=True)
+    with stats.lock:
+        stats.restart_took = time.monotonic() - stats.cut_at
+        stats.restart_answer = (done.returncode, done.stderr.strip()[-200:])
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base", default="http://127.0.0.1:8000")
@@ -352,6 +372,9 @@ def main():
     parser.add_argument("--seed", type=int, default=2023)
     parser.add_argument("--server-pid", type=int, default=None,
                         help="gunicorn's master process: report its workers' CPU time during the timed run")
+    parser.add_argument("--restart-db-at", type=float, default=None, metavar="SECONDS",
+                        help="fault: at this second, restart the local PostgreSQL 15 cluster "
+                             "(pg_ctlcluster; every database on it goes down for a moment)")
     parser.add_argument("--cut-db-at", type=float, default=None, metavar="SECONDS",
                         help="fault: at this second, terminate every server connection to DATABASE_URL's database "
                              "(what a PostgreSQL restart does to the app, without restarting a shared server)")
@@ -377,6 +400,8 @@ def main():
     clock.start.set()
     if args.cut_db_at is not None:
         threading.Timer(args.cut_db_at, cut_database_connections, args=(stats,)).start()
+    if args.restart_db_at is not None:
+        threading.Timer(args.restart_db_at, restart_database, args=(stats,)).start()
     for person in people:
         person.join()
     elapsed = time.monotonic() - started
@@ -398,12 +423,23 @@ def main():
     print("CPU during the timed run: " + ", ".join(
         f"{who} {seconds:.0f} s ({seconds / elapsed:.2f} cores, {seconds / max(pages, 1) * 1000:.0f} ms a page)"
         for who, seconds in used.items()) + f"; load average now {Path('/proc/loadavg').read_text().split()[0]}")
+    if stats.error_pages:
+        print("server errors seen as: " + ", ".join(f"{what} × {n}" for what, n in sorted(stats.error_pages.items())))
     if stats.cut_at is not None:
         soon = sum(1 for t in stats.error_times if stats.cut_at <= t < stats.cut_at + 10)
         later = sum(1 for t in stats.error_times if t >= stats.cut_at + 10)
         served = sum(1 for t in stats.page_times if t >= stats.cut_at + 10)
-        print(f"fault: {stats.cut_connections} database connections terminated at {args.cut_db_at:.0f} s; "
-              f"errors within 10 s of it: {soon}, later: {later}; pages served later: {served}")
+        at = args.cut_db_at if args.cut_db_at is not None else args.restart_db_at
+        after = [t - stats.cut_at for t in stats.error_times if t >= stats.cut_at]
+        first_page = min((t - stats.cut_at for t in stats.page_times if t >= stats.cut_at + (max(after) if after else 0)),
+                         default=float("nan"))
+        if hasattr(stats, "restart_took"):
+            print(f"fault: PostgreSQL restarted at {at:.0f} s (pg_ctlcluster took {stats.restart_took:.1f} s, "
+                  f"answer {stats.restart_answer})")
+        else:
+            print(f"fault: {stats.cut_connections} database connections terminated at {at:.0f} s")
+        print(f"  errors within 10 s of it: {soon}, later: {later}; last error {max(after, default=0):.1f} s after it, "
+              f"first page completed after that: +{first_page:.1f} s; pages served from 10 s after it: {served}")
     counted = writes_in_database(stats.markers)
     print(f"edits sent {stats.edits_sent}: saved {stats.edits_ok} (in the database: "
           f"{counted if counted is not None else '(set DATABASE_URL)'}), refused as stale {stats.edits_refused}")
