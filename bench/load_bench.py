@@ -1,21 +1,27 @@
 """Load test of a running server (gunicorn) from a second process on loopback: N simulated people, each
-logging in once and then, until the time is up, opening a page and pausing 3–10 s as a person does.
+logging in once (all before the clock starts: a person logs in once a day) and then, until the time is
+up, opening a page and pausing 3–10 s as a person does.
 
     Mix: 60 % dashboards (the HTML plus every chart JSON it asks for), 30 % lists with filters,
          10 % household edits (the admin change form, read and saved back with one field changed).
 
 Every edit writes a unique marker into 自然村; at the end the script counts the history rows carrying the
-markers of this run and compares them with the edits the server answered with success: each write must
-be in the database exactly once. Prints requests, errors, throughput and page-time percentiles per kind.
+markers of this run and compares them with the edits saved (the admin went back to the list; a refusal of
+a stale form — someone saved the household after this form was loaded — is counted apart), and prints
+the change in the sum of the households' versions and in the household history rows: each write must be
+in the database exactly once. Prints requests, errors (with the page a server error showed), throughput,
+page-time percentiles per kind and, with --server-pid, the gunicorn workers' CPU per page.
 
-    # the server (PostgreSQL, demo accounts allowed so that the demo passwords still open pages)
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/yc_bench SECRET_KEY=x DEMO_ACCOUNTS_ALLOWED=1 \\
+    # the server (PostgreSQL on a copy of the full-scale demo: the run writes)
+    createdb -h 127.0.0.1 -U postgres -T yc_bench load_copy
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/load_copy SECRET_KEY=x DEMO_ACCOUNTS_ALLOWED=1 \\
       SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 AXES_FAILURE_LIMIT=1000 \\
-      GUNICORN_WORKERS=4 GUNICORN_THREADS=4 GUNICORN_ACCESS_LOG=/dev/null \\
+      GUNICORN_WORKERS=4 GUNICORN_THREADS=4 GUNICORN_ACCESS_LOG=/tmp/access.log \\
       .venv/bin/gunicorn -c python:yuncheng.gunicorn_conf yuncheng.wsgi
     # the load, from a second shell
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/yc_bench \\
-      .venv/bin/python bench/load_bench.py --users 100 --seconds 300
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/load_copy \\
+      .venv/bin/python bench/load_bench.py --users 100 --seconds 300 --server-pid <gunicorn master>
+    # faults: --cut-db-at S (terminate the app's connections) or --restart-db-at S (restart PostgreSQL 15)
 
 Bounded: at most --users threads, each with one request in flight; loopback only (refuses another host).
 """
