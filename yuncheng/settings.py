@@ -124,6 +124,12 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "yuncheng.wsgi.application"
 
+# The platform's whole area: 运城市 (140800), or 山西省 (140000) for the province on one server
+# (`seed_demo --province`). Cities are then areas like counties: a city administrator sees only their city.
+PLATFORM_AREA = env_str("PLATFORM_AREA", "140800")
+if PLATFORM_AREA not in ("140800", "140000"):
+    raise ImproperlyConfigured(f"PLATFORM_AREA={PLATFORM_AREA!r}: use 140800 (运城市) or 140000 (山西省)")
+
 DATA_DIR = Path(env_str("DATA_DIR", str(BASE_DIR / "data")))
 
 DATABASE_URL = env_str("DATABASE_URL")
