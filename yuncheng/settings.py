@@ -138,6 +138,11 @@ if DATABASE_URL:
     # instead of failing it.
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
                                                   conn_health_checks=True)}
+    if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        # The dashboards' sets of households ("has this quarter's income", "identified as of") are IN subqueries
+        # that PostgreSQL hashes only when the hash fits in work_mem; a province's (1.4 million ids) does not at
+        # the default 4 MB, and the plan then re-runs the subquery per household (minutes instead of ms).
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c work_mem={env_str('PG_WORK_MEM', '64MB')}"
 else:
     DATABASES = {
         "default": {
