@@ -29,7 +29,7 @@ from django.http import Http404
 
 from villages.models import area_bounds, area_prefix, platform_area_code
 
-from .roles import AREA_ROLES, Role, role_of
+from .roles import AREA_ROLES, role_of
 
 VIEW = "view"
 ADD = "add"
