@@ -60,7 +60,8 @@ def parse_area_period(request):
     code = (request.GET.get("area") or "").strip()
     if not code:
         profile = getattr(request.user, "profile", None)
-        code = profile.area_code if profile is not None and role_of(request.user) in AREA_ROLES else platform_area().code
+        own = profile is not None and role_of(request.user) in AREA_ROLES
+        code = profile.area_code if own else platform_area().code
     area = area_get(code=code)
     if area is None:
         raise BadRequest(f"区域代码不存在：{code}")

@@ -24,10 +24,10 @@ def test_copy_gives_each_city_its_own_codes_ids_and_id_numbers(postgresql, geo, 
     settings.PLATFORM_AREA = "140000"
     household = Household.objects.create(code="1408291002000001", village=geo.jia1, head_name="王大山")
     born_1975, born_2005 = datetime.date(1975, 3, 9), datetime.date(2005, 3, 9)
-    old = Member.objects.create(household=household, name="王大山", id_number=make_id_number("140829", born_1975, 11, True),
-                                sex="男", birth_date=born_1975, relation="head")
-    young = Member.objects.create(household=household, name="王小山", id_number=make_id_number("140829", born_2005, 13, True),
-                                  sex="男", birth_date=born_2005, relation="child")
+    old = Member.objects.create(household=household, name="王大山", sex="男", birth_date=born_1975, relation="head",
+                                id_number=make_id_number("140829", born_1975, 11, True))
+    young = Member.objects.create(household=household, name="王小山", sex="男", birth_date=born_2005, relation="son",
+                                  id_number=make_id_number("140829", born_2005, 13, True))
     assert old.id_number.startswith("1427") and young.id_number.startswith("140829")
 
     written = province_copy(city_codes=["140100", "140200"], log=lambda message: None)

@@ -3,7 +3,6 @@
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
-
 from django.db.models.functions import Substr
 
 from .models import (
@@ -50,7 +49,8 @@ class Area:
 
     @property
     def child_level(self) -> str | None:
-        return {LEVEL_PROVINCE: LEVEL_CITY, LEVEL_CITY: LEVEL_COUNTY, LEVEL_COUNTY: LEVEL_TOWNSHIP, LEVEL_TOWNSHIP: LEVEL_VILLAGE}.get(self.level)
+        return {LEVEL_PROVINCE: LEVEL_CITY, LEVEL_CITY: LEVEL_COUNTY, LEVEL_COUNTY: LEVEL_TOWNSHIP,
+                LEVEL_TOWNSHIP: LEVEL_VILLAGE}.get(self.level)
 
     def __str__(self):
         return self.name

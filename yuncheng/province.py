@@ -202,9 +202,9 @@ def _reset_sequences(cursor, models_: list) -> None:
         if isinstance(pk, models.CharField):
             continue
         table = model._meta.db_table
+        column, quoted_table = connection.ops.quote_name(pk.column), connection.ops.quote_name(table)
         cursor.execute(
-            f"SELECT setval(pg_get_serial_sequence(%s, %s), COALESCE((SELECT max({connection.ops.quote_name(pk.column)})"
-            f" FROM {connection.ops.quote_name(table)}), 1))",
+            f"SELECT setval(pg_get_serial_sequence(%s, %s), COALESCE((SELECT max({column}) FROM {quoted_table}), 1))",
             [table, pk.column],
         )
 
