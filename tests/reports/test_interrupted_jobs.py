@@ -12,7 +12,7 @@ from reports.imports import HouseholdImporter, run_import
 from reports.imports import households as household_import
 from reports.models import ExportJob
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 class Killed(BaseException):
