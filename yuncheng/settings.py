@@ -132,6 +132,11 @@ if DATABASE_URL:
     # instead of failing it.
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
                                                   conn_health_checks=True)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # No JIT: PostgreSQL compiles a query whose estimated cost passes jit_above_cost, and for the
+        # grouped aggregates of the summaries and data-quality checks the compiling took longer than the
+        # query (rebuilding the 录入进度 of every village: 2.8 s of JIT for 0.5 s of work; docs/performance.md).
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 else:
     DATABASES = {
         "default": {
