@@ -38,15 +38,16 @@ class VillageSummary(models.Model):
     labour_force = models.PositiveIntegerField("脱贫劳动力", default=0)
     migrant_workers = models.PositiveIntegerField("外出务工", default=0)
     relocated_jobless = models.PositiveIntegerField("无人就业的搬迁户", default=0)
-    # 录入进度 of the households (the rules: dashboard.completeness)
-    income_due = models.PositiveIntegerField("应录入本季度收入户数", default=0)
-    income_done = models.PositiveIntegerField("已录入本季度收入户数", default=0)
-    measure_due = models.PositiveIntegerField("应录入帮扶措施监测户数", default=0)
-    measure_done = models.PositiveIntegerField("已录入帮扶措施监测户数", default=0)
+    # 录入进度 of the households (the rules: dashboard.completeness). Defaults in the database too, so that a
+    # process still running the code of before these columns can write its rows during a deploy.
+    income_due = models.PositiveIntegerField("应录入本季度收入户数", default=0, db_default=0)
+    income_done = models.PositiveIntegerField("已录入本季度收入户数", default=0, db_default=0)
+    measure_due = models.PositiveIntegerField("应录入帮扶措施监测户数", default=0, db_default=0)
+    measure_done = models.PositiveIntegerField("已录入帮扶措施监测户数", default=0, db_default=0)
     # 帮扶车间 of the village in the quarter (its employees may live in other villages)
-    workshops = models.PositiveIntegerField("运营的帮扶车间数", default=0)
-    workshop_jobs = models.PositiveIntegerField("帮扶车间务工人数", default=0)
-    workshop_poverty_jobs = models.PositiveIntegerField("其中脱贫户、监测户成员", default=0)
+    workshops = models.PositiveIntegerField("运营的帮扶车间数", default=0, db_default=0)
+    workshop_jobs = models.PositiveIntegerField("帮扶车间务工人数", default=0, db_default=0)
+    workshop_poverty_jobs = models.PositiveIntegerField("其中脱贫户、监测户成员", default=0, db_default=0)
     computed_at = models.DateTimeField("计算时间", auto_now=True)
 
     class Meta:

@@ -11,9 +11,10 @@ from .models import VillageSummary
 from .village_summaries import summaries_invalidate, workshop_villages_employing
 
 
-def _forget(*codes) -> None:
-    """Forget these villages' summaries and those of the workshops employing their people."""
-    summaries_invalidate(village_codes={code for code in codes if code})
+def _forget(*codes, households_changed: bool = True) -> None:
+    """Forget these villages' summaries and, when a household or member changed, those of the workshops
+    employing their people (whether a person counts among a workshop's 脱贫户 / 监测户 employees)."""
+    summaries_invalidate(village_codes={code for code in codes if code}, households_changed=households_changed)
 
 
 def _household_village(household_id) -> str | None:
@@ -34,21 +35,25 @@ def household_changed(sender, instance, **kwargs):
 
 
 def household_child_changed(sender, instance, **kwargs):
-    """A member, income record, measure or monitoring record: its household's village."""
-    _forget(_household_village(instance.household_id))
+    """A member, income record, measure or monitoring record: its household's village. Only a member
+    changes who a workshop's employees are (a monitoring record makes a 监测户 through the household's save)."""
+    from monitoring.models import Member
+
+    _forget(_household_village(instance.household_id), households_changed=sender is Member)
 
 
 def member_pre_delete(sender, instance, **kwargs):
     """A deleted member's workshop jobs lose their link to the registry (``SET_NULL``, an update that sends
     no signal): forget the workshops' villages while the link is still there."""
-    _forget(*workshop_villages_employing(members_of=Q(member=instance.pk)))
+    _forget(*workshop_villages_employing(members_of=Q(member=instance.pk)), households_changed=False)
 
 
 def member_child_changed(sender, instance, **kwargs):
     """An employment row: its member's household's village."""
     from monitoring.models import Member
 
-    _forget(Member.objects.filter(pk=instance.member_id).values_list("household__village_id", flat=True).first())
+    _forget(Member.objects.filter(pk=instance.member_id).values_list("household__village_id", flat=True).first(),
+            households_changed=False)
 
 
 def workshop_pre_save(sender, instance, **kwargs):
@@ -66,7 +71,7 @@ def workshop_changed(sender, instance, **kwargs):
         village = instance.village_id
     else:
         village = Workshop.objects.filter(pk=instance.workshop_id).values_list("village_id", flat=True).first()
-    _forget(village, getattr(instance, "_dashboard_old_village", None))
+    _forget(village, getattr(instance, "_dashboard_old_village", None), households_changed=False)
 
 
 def everything_changed(sender, **kwargs):

@@ -29,17 +29,19 @@ from .models import SUMMARY_PARTS, VillageSummary
 from .periods import Period
 
 
-def summaries_invalidate(*, village_codes=None) -> int:
+def summaries_invalidate(*, village_codes=None, households_changed: bool = True) -> int:
     """Forget the summaries of these villages (None: every village) — after a bulk write, an import,
-    or a change of reference data (the monitoring threshold) — and of the villages whose workshops employ
-    people of these villages. The next read recomputes them."""
+    or a change of reference data (the monitoring threshold) — and, when their households or members may
+    have changed (``households_changed``), of the villages whose workshops employ people of these villages.
+    The next read recomputes them."""
     rows = VillageSummary.objects.all()
     if village_codes is not None:
         codes = {code for code in village_codes if code}
         if not codes:
             return 0
-        rows = rows.filter(village_id__in=codes | workshop_villages_employing(
-            members_of=Q(member__household__village_id__in=codes)))
+        if households_changed:
+            codes |= workshop_villages_employing(members_of=Q(member__household__village_id__in=codes))
+        rows = rows.filter(village_id__in=codes)
     return rows.delete()[0]
 
 
