@@ -8,18 +8,8 @@ import os
 import statistics
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-for key, value in {"DJANGO_SETTINGS_MODULE": "yuncheng.settings", "SECRET_KEY": "bench-only",
-                   "ALLOWED_HOSTS": "testserver", "SECURE_SSL_REDIRECT": "false", "SESSION_COOKIE_SECURE": "false",
-                   "CSRF_COOKIE_SECURE": "false", "STATIC_STORAGE": "simple", "LOG_LEVEL": "WARNING",
-                   "DEMO_ACCOUNTS_ALLOWED": "true"}.items():
-    os.environ.setdefault(key, value)
-
-import django  # noqa: E402
-
-django.setup()
+import _inprocess  # noqa: E402,F401 — Django set up
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.test import Client  # noqa: E402
