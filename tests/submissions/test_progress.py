@@ -1,6 +1,5 @@
 """录入进度: completeness shares against the hand-built period, drill-down to what is missing, scoping."""
 import re
-
 from decimal import Decimal
 
 from dashboard.catalogue import metric_records, metric_values
