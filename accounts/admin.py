@@ -12,7 +12,7 @@ from django.http import HttpResponseRedirect
 from .middleware import INTEGRITY_MESSAGE
 from .models import Profile
 from .roles import CITY_CODE, CITY_NAME, Role, role_of
-from .scoping import ADD, CHANGE, DELETE, VIEW, area_filter, instance_in_scope, referable, scope
+from .scoping import ADD, CHANGE, DELETE, VIEW, instance_in_scope, referable, scope, writable_areas
 from .versioning import version_check
 
 
@@ -28,13 +28,8 @@ def area_choices(user) -> list[tuple[str, str]]:
     choices = [(CITY_CODE, f"{CITY_NAME}（{CITY_CODE}）")] if role_of(user) == Role.CITY_ADMIN else []
     for model in (County, Township, Village):
         choices += [(code, f"{name}（{code}）") for code, name in
-                    referable(model.objects.order_by("code"), user).filter(**_inside(user)).values_list("code", "name")]
+                    writable_areas(model.objects.order_by("code"), user).values_list("code", "name")]
     return choices
-
-
-def _inside(user) -> dict:
-    # Referable geography includes the areas above the user's own; an area field takes only those inside.
-    return {} if role_of(user) == Role.CITY_ADMIN else area_filter("code", user.profile.area_code)
 
 
 class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):

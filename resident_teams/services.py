@@ -1,4 +1,6 @@
-"""Writes of 驻村帮扶: each validates with ``full_clean`` and runs in one transaction."""
+"""Writes of 驻村帮扶: each takes the acting ``user``, checks that the record and everything it points at
+(team, member, household, area) lie inside the user's scope (``accounts.scoping``), validates with
+``full_clean`` and runs in one transaction. The pages, the admin and the seed's callers all come here."""
 
 import datetime
 
@@ -6,10 +8,20 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from accounts.roles import Role, role_of
-from accounts.scoping import ADD, CHANGE, code_in_area, instance_in_scope
+from accounts.scoping import ADD, CHANGE, code_in_area, instance_in_scope, referable, require_referable
 from yuncheng.idcard import normalize_id_number
 
-from .models import STATION_TYPE_FIELDS, AttendanceWeek, StationKind, TeamMember, Visit, WorkTeam
+from .models import (
+    STATION_TYPE_FIELDS,
+    AttendanceWeek,
+    Evaluation,
+    Inspection,
+    StationKind,
+    TeamMember,
+    TrainingSession,
+    Visit,
+    WorkTeam,
+)
 from .selectors import station_households, week_start_of
 
 
@@ -62,6 +74,17 @@ def _require_scope(user, obj, action: str) -> None:
         raise PermissionDenied("该记录不在您的管辖范围内，或您无权进行此操作")
 
 
+def _require_own_member(user, member: TeamMember) -> None:
+    """The member a record is written for is one the user may refer to: a 驻村队员 only their own
+    member record, an area role the members of teams inside their area."""
+    if not referable(TeamMember.objects.filter(pk=member.pk), user).exists():
+        raise PermissionDenied("只能为本人或本辖区工作队的队员填报")
+
+
+def _action(obj) -> str:
+    return CHANGE if obj.pk else ADD
+
+
 def member_account_check(member: TeamMember) -> None:
     """The account linked to a team member is a 驻村队员 account of the team's county: the link gives
     that account the team's households and members' ID numbers."""
@@ -89,7 +112,8 @@ def team_save(*, user, team: WorkTeam) -> WorkTeam:
 def team_member_save(*, user, member: TeamMember) -> TeamMember:
     """Create or change a team member (the admin's door): inside the writer's area, with a linked
     account that is a 驻村队员 of the team's county."""
-    _require_scope(user, member, CHANGE if member.pk else ADD)
+    _require_scope(user, member, _action(member))
+    require_referable(user, member, references=("team",))
     member.id_number = normalize_id_number(member.id_number)
     member_account_check(member)
     member.full_clean()
@@ -100,6 +124,7 @@ def team_member_save(*, user, member: TeamMember) -> TeamMember:
 @transaction.atomic
 def member_add(
     *,
+    user,
     team: WorkTeam,
     name: str,
     id_number: str,
@@ -107,19 +132,18 @@ def member_add(
     unit: str,
     joined_on: datetime.date,
     phone: str = "",
-    user=None,
+    account=None,
 ) -> TeamMember:
-    member = TeamMember(team=team, name=name, id_number=normalize_id_number(id_number), role=role, unit=unit,
-                        phone=phone, joined_on=joined_on, user=user)
-    member_account_check(member)
-    member.full_clean()
-    member.save()
-    return member
+    """A new member of ``team`` written by ``user``; ``account`` is the 驻村队员 login linked to it."""
+    member = TeamMember(team=team, name=name, id_number=id_number, role=role, unit=unit, phone=phone,
+                        joined_on=joined_on, user=account)
+    return team_member_save(user=user, member=member)
 
 
 @transaction.atomic
-def member_recall(*, member: TeamMember, recalled_on: datetime.date, reason: str) -> TeamMember:
+def member_recall(*, user, member: TeamMember, recalled_on: datetime.date, reason: str) -> TeamMember:
     """召回: the member leaves the post on ``recalled_on`` for ``reason``."""
+    _require_scope(user, member, CHANGE)
     if not reason.strip():
         raise ValidationError({"recall_reason": "请填写召回原因"})
     member.recalled_on = member.left_on = recalled_on
@@ -138,6 +162,7 @@ def _ensure_serving(member: TeamMember, first: datetime.date, last: datetime.dat
 @transaction.atomic
 def attendance_record(
     *,
+    user,
     member: TeamMember,
     week_start: datetime.date,
     days_on_station: int,
@@ -146,7 +171,9 @@ def attendance_record(
     leave_approved_by: str = "",
     note: str = "",
 ) -> AttendanceWeek:
-    """Record (or correct) a member's 五天四夜 attendance for the week containing ``week_start``."""
+    """Record (or correct) a member's 五天四夜 attendance for the week containing ``week_start``: a
+    驻村队员 for themselves, an area role for a member of a team inside their area."""
+    _require_own_member(user, member)
     monday = week_start_of(week_start)
     if monday > datetime.date.today():
         raise ValidationError({"week_start": "不能填报未来的周"})
@@ -154,6 +181,7 @@ def attendance_record(
     values = {"days_on_station": days_on_station, "nights_on_station": nights_on_station, "leave_days": leave_days,
               "leave_approved_by": leave_approved_by.strip(), "note": note.strip()}
     week = _attendance_week(member, monday) or AttendanceWeek(member=member, week_start=monday)
+    _require_scope(user, week, _action(week))
     for name, value in values.items():
         setattr(week, name, value)
     # One week per member is this function's update-or-insert (and the database's constraint), not a
@@ -179,15 +207,64 @@ def _attendance_week(member: TeamMember, monday: datetime.date) -> AttendanceWee
 
 
 @transaction.atomic
-def visit_record(*, member: TeamMember, household, visited_on: datetime.date, content: str) -> Visit:
+def visit_record(*, user, member: TeamMember, household, visited_on: datetime.date, content: str) -> Visit:
     """Record a member's visit to a household of the team's station."""
-    if visited_on > datetime.date.today():
+    return visit_save(user=user, visit=Visit(member=member, household=household, visited_on=visited_on,
+                                             content=content))
+
+
+@transaction.atomic
+def visit_save(*, user, visit: Visit) -> Visit:
+    """Create or correct a visit: the member is one the user may write for (a 驻村队员 only themselves),
+    on post that day, and the household lies in the station of the member's team — which the member's
+    scope puts inside the user's area."""
+    _require_own_member(user, visit.member)
+    _require_scope(user, visit, _action(visit))
+    if visit.visited_on > datetime.date.today():
         raise ValidationError({"visited_on": "走访日期不能晚于今天"})
-    _ensure_serving(member, visited_on, visited_on, "visited_on")
-    if not station_households(team=member.team).filter(pk=household.pk).exists():
+    _ensure_serving(visit.member, visit.visited_on, visit.visited_on, "visited_on")
+    if not station_households(team=visit.member.team).filter(pk=visit.household_id).exists():
         raise ValidationError({"household": "该农户不在本工作队的派驻地"})
-    visit = Visit(member=member, household=household, visited_on=visited_on, content=content.strip())
+    visit.content = visit.content.strip()
     visit.full_clean()
     visit.save()
     return visit
 
+
+# ---------------------------------------------------------------- trainings, inspections, evaluations
+
+
+@transaction.atomic
+def training_save(*, user, session: TrainingSession) -> TrainingSession:
+    """Create or change a 培训: its organising area is an area of the writer's (the city for the city
+    administrator, the county or below for a county reviewer), before and after the change."""
+    _require_scope(user, session, _action(session))
+    require_referable(user, session, area_fields=("area_code",))
+    session.full_clean()
+    session.save()
+    return session
+
+
+@transaction.atomic
+def inspection_save(*, user, inspection: Inspection) -> Inspection:
+    """Create or change a 暗访: the team inspected lies in the writer's area, and so does the area (the
+    team's station when a team is named, else an area of the writer's)."""
+    require_referable(user, inspection, references=("team",))
+    if inspection.team_id is not None:
+        inspection.area_code = inspection.team.station_code
+    require_referable(user, inspection, area_fields=("area_code",))
+    _require_scope(user, inspection, _action(inspection))
+    inspection.full_clean()
+    inspection.save()
+    return inspection
+
+
+@transaction.atomic
+def evaluation_save(*, user, evaluation: Evaluation) -> Evaluation:
+    """Create or change a 双月评议 or 年度考核: the team and the member evaluated lie in the writer's area
+    (and the member belongs to the team: the model's rule)."""
+    require_referable(user, evaluation, references=("team", "member"))
+    _require_scope(user, evaluation, _action(evaluation))
+    evaluation.full_clean()
+    evaluation.save()
+    return evaluation
