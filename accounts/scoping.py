@@ -17,8 +17,9 @@ imports — passes through :func:`scope`. A model takes part by declaring, as cl
 Writes use the same rule twice: :func:`referable` limits what a form may point at (a unit, a user, a
 village, a team) to the writer's area, and :func:`instance_in_scope` checks both the stored row and the
 changed one, so a record can neither be edited from outside nor moved out of the writer's area. A service
-checks what a change points at with :func:`require_referable` (its foreign keys, by :func:`referable`;
-its area codes, by :func:`writable_areas`), so a crafted POST or a caller that skipped the form's
+checks a change with :func:`require_writable`: the stored row, what the change points at
+(:func:`require_referable`: its foreign keys by :func:`referable`, its area codes by
+:func:`writable_areas`) and the changed row — so a crafted POST or a caller that skipped the form's
 choices is refused by the same rule that built the choices.
 
 Area codes nest by prefix (village 12 digits ⊃ township 9 ⊃ county 6), so "inside the user's area"
@@ -26,7 +27,7 @@ is "the code starts with the area's code", written as a range on the code (:func
 plain index answers.
 """
 
-from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
@@ -269,3 +270,16 @@ def require_referable(user, obj: Model, *, references: tuple[str, ...] = (), are
             errors[name] = f"{obj._meta.get_field(name).verbose_name}“{code}”不是您管辖范围内的区域"
     if errors:
         raise ValidationError(errors)
+
+
+def require_writable(user, obj: Model, *, references: tuple[str, ...] = (), area_fields: tuple[str, ...] = ()) -> None:
+    """The scope checks of a service's write, in the order that tells the writer the most and reveals
+    nothing: a stored row outside the user's scope is refused first (``PermissionDenied``); then what the
+    change points at (:func:`require_referable`, a message per field); then the record as changed
+    (:func:`instance_in_scope`: its area, and the permission to add or change)."""
+    message = "该记录不在您的管辖范围内，或您无权进行此操作"
+    if obj.pk is not None and not scope(type(obj)._default_manager.filter(pk=obj.pk), user, CHANGE).exists():
+        raise PermissionDenied(message)
+    require_referable(user, obj, references=references, area_fields=area_fields)
+    if not instance_in_scope(user, obj, CHANGE if obj.pk is not None else ADD):
+        raise PermissionDenied(message)

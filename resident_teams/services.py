@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from accounts.roles import Role, role_of
-from accounts.scoping import ADD, CHANGE, code_in_area, instance_in_scope, referable, require_referable
+from accounts.scoping import code_in_area, referable, require_writable
 from yuncheng.idcard import normalize_id_number
 
 from .models import (
@@ -69,20 +69,11 @@ def team_create(
     return team
 
 
-def _require_scope(user, obj, action: str) -> None:
-    if not instance_in_scope(user, obj, action):
-        raise PermissionDenied("该记录不在您的管辖范围内，或您无权进行此操作")
-
-
 def _require_own_member(user, member: TeamMember) -> None:
     """The member a record is written for is one the user may refer to: a 驻村队员 only their own
     member record, an area role the members of teams inside their area."""
     if not referable(TeamMember.objects.filter(pk=member.pk), user).exists():
         raise PermissionDenied("只能为本人或本辖区工作队的队员填报")
-
-
-def _action(obj) -> str:
-    return CHANGE if obj.pk else ADD
 
 
 def member_account_check(member: TeamMember) -> None:
@@ -102,7 +93,7 @@ def team_save(*, user, team: WorkTeam) -> WorkTeam:
     """Create or change a work team (the admin's door): the station fixes the team's area, which must
     lie inside the writer's area before and after the change."""
     team_fill_station(team)
-    _require_scope(user, team, CHANGE if team.pk else ADD)
+    require_writable(user, team, references=("village", "relocation_site", "township"))
     team.full_clean()
     team.save()
     return team
@@ -112,8 +103,7 @@ def team_save(*, user, team: WorkTeam) -> WorkTeam:
 def team_member_save(*, user, member: TeamMember) -> TeamMember:
     """Create or change a team member (the admin's door): inside the writer's area, with a linked
     account that is a 驻村队员 of the team's county."""
-    _require_scope(user, member, _action(member))
-    require_referable(user, member, references=("team",))
+    require_writable(user, member, references=("team",))
     member.id_number = normalize_id_number(member.id_number)
     member_account_check(member)
     member.full_clean()
@@ -143,7 +133,7 @@ def member_add(
 @transaction.atomic
 def member_recall(*, user, member: TeamMember, recalled_on: datetime.date, reason: str) -> TeamMember:
     """召回: the member leaves the post on ``recalled_on`` for ``reason``."""
-    _require_scope(user, member, CHANGE)
+    require_writable(user, member)
     if not reason.strip():
         raise ValidationError({"recall_reason": "请填写召回原因"})
     member.recalled_on = member.left_on = recalled_on
@@ -181,7 +171,7 @@ def attendance_record(
     values = {"days_on_station": days_on_station, "nights_on_station": nights_on_station, "leave_days": leave_days,
               "leave_approved_by": leave_approved_by.strip(), "note": note.strip()}
     week = _attendance_week(member, monday) or AttendanceWeek(member=member, week_start=monday)
-    _require_scope(user, week, _action(week))
+    require_writable(user, week)
     for name, value in values.items():
         setattr(week, name, value)
     # One week per member is this function's update-or-insert (and the database's constraint), not a
@@ -219,7 +209,7 @@ def visit_save(*, user, visit: Visit) -> Visit:
     on post that day, and the household lies in the station of the member's team — which the member's
     scope puts inside the user's area."""
     _require_own_member(user, visit.member)
-    _require_scope(user, visit, _action(visit))
+    require_writable(user, visit)
     if visit.visited_on > datetime.date.today():
         raise ValidationError({"visited_on": "走访日期不能晚于今天"})
     _ensure_serving(visit.member, visit.visited_on, visit.visited_on, "visited_on")
@@ -238,8 +228,7 @@ def visit_save(*, user, visit: Visit) -> Visit:
 def training_save(*, user, session: TrainingSession) -> TrainingSession:
     """Create or change a 培训: its organising area is an area of the writer's (the city for the city
     administrator, the county or below for a county reviewer), before and after the change."""
-    _require_scope(user, session, _action(session))
-    require_referable(user, session, area_fields=("area_code",))
+    require_writable(user, session, area_fields=("area_code",))
     session.full_clean()
     session.save()
     return session
@@ -249,11 +238,9 @@ def training_save(*, user, session: TrainingSession) -> TrainingSession:
 def inspection_save(*, user, inspection: Inspection) -> Inspection:
     """Create or change a 暗访: the team inspected lies in the writer's area, and so does the area (the
     team's station when a team is named, else an area of the writer's)."""
-    require_referable(user, inspection, references=("team",))
     if inspection.team_id is not None:
         inspection.area_code = inspection.team.station_code
-    require_referable(user, inspection, area_fields=("area_code",))
-    _require_scope(user, inspection, _action(inspection))
+    require_writable(user, inspection, references=("team",), area_fields=("area_code",))
     inspection.full_clean()
     inspection.save()
     return inspection
@@ -263,8 +250,7 @@ def inspection_save(*, user, inspection: Inspection) -> Inspection:
 def evaluation_save(*, user, evaluation: Evaluation) -> Evaluation:
     """Create or change a 双月评议 or 年度考核: the team and the member evaluated lie in the writer's area
     (and the member belongs to the team: the model's rule)."""
-    require_referable(user, evaluation, references=("team", "member"))
-    _require_scope(user, evaluation, _action(evaluation))
+    require_writable(user, evaluation, references=("team", "member"))
     evaluation.full_clean()
     evaluation.save()
     return evaluation
