@@ -289,3 +289,42 @@ def test_page_forms_refuse_an_object_of_another_county(world, users, client_for,
     assert _snapshot([Issue, Visit]) == before
     with capsys.disabled():
         print(f"\n页面表单用例：{len(PAGE_CASES)} 个")
+
+
+# ---------------------------------------------------------------- admin sidebars (finding 8)
+
+
+def test_no_admin_sidebar_filter_lists_an_object_of_another_county(world, users, client_for, capsys):
+    """Every related-object filter of every changelist, for every writer: the choices are objects inside
+    the writer's reach — never 夏县's (a county reviewer's county filter is not 13 counties; a filter left
+    with one choice is not shown at all). The city administrator's sidebars, which do list 夏县, show
+    that the test sees what it looks for."""
+    writers = get_user_model().objects.in_bulk(WRITERS, field_name="username")
+    checked, failures = 0, []
+    for username in WRITERS:
+        for label, field_path, outside in _sidebar_choices(client_for(writers[username])):
+            checked += 1
+            if outside:
+                failures.append(f"{username}: {label} {field_path} lists {outside}")
+    city = [outside for _, _, outside in _sidebar_choices(client_for(users.city_admin)) if outside]
+    with capsys.disabled():
+        print(f"\n侧栏筛选用例：{checked} 个（角色, 列表, 筛选）；市级管理员 {len(city)} 个筛选列出夏县")
+    assert failures == []
+    assert len(city) >= 10
+
+
+def _sidebar_choices(client):
+    """(changelist, filter path, the 夏县 objects it lists) of every related filter the user is shown."""
+    for model, model_admin in admin.site._registry.items():
+        if model._meta.app_label not in OUR_APPS:
+            continue
+        response = client.get(reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"))
+        if response.status_code != 200 or "cl" not in response.context:
+            continue
+        for spec in response.context["cl"].filter_specs:
+            related = getattr(getattr(spec, "field", None), "related_model", None)
+            if related is None or not hasattr(spec, "lookup_choices"):
+                continue
+            shown = related._default_manager.in_bulk([pk for pk, _ in spec.lookup_choices])
+            yield (model._meta.label, spec.field_path,
+                   [str(obj) for obj in shown.values() if (_area_of(obj) or "").startswith(FOREIGN)])
