@@ -12,7 +12,7 @@ from django.http import HttpResponseRedirect
 from .middleware import INTEGRITY_MESSAGE
 from .models import Profile
 from .roles import CITY_CODE, CITY_NAME, Role, role_of
-from .scoping import ADD, CHANGE, DELETE, VIEW, instance_in_scope, referable, scope, writable_areas
+from .scoping import ADD, CHANGE, DELETE, VIEW, instance_in_scope, referable, require_writable, scope, writable_areas
 from .versioning import version_check
 
 
@@ -142,7 +142,11 @@ class ScopedAdminMixin:
 
     def service_save(self, request, obj, form, change):
         """Write one object of this admin (or of this inline, called from the parent's save_formset).
-        Override to call the app's service; the default holds the model's rules and the scope."""
+        Override to call the app's service; the default holds the model's rules and the scope, and
+        checks every foreign key and area the form posts (so a form whose choices were not limited, or a
+        field added later, still cannot point outside the writer's area)."""
+        references, area_fields = form_references(form)
+        require_writable(request.user, obj, references=references, area_fields=area_fields)
         obj.full_clean()
         super().save_model(request, obj, form, change)
 
@@ -154,8 +158,9 @@ class ScopedAdminMixin:
                 if obj.pk is not None and not instance_in_scope(request.user, obj, DELETE):
                     raise PermissionDenied("该记录不在您的管辖范围内")
                 continue
-            if inline_form.has_changed() and not instance_in_scope(request.user, obj, CHANGE if obj.pk else ADD):
-                raise PermissionDenied("该记录不在您的管辖范围内")
+            if inline_form.has_changed():
+                references, area_fields = form_references(inline_form)
+                require_writable(request.user, obj, references=references, area_fields=area_fields)
         if inline is None or type(inline).service_save_inline is ScopedAdminMixin.service_save_inline:
             # Rows of no service of their own: the inline form has validated them (full_clean).
             return super().save_formset(request, form, formset, change)
@@ -293,6 +298,21 @@ def versioned_form(form_class):
     return _versioned_forms[form_class]
 
 
+
+
+def form_references(form) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(foreign keys, area codes) of the model that ``form`` posts: what a save must check is referable."""
+    opts = form._meta.model._meta
+    references, areas = [], []
+    for name in form.fields:
+        field = next((f for f in opts.concrete_fields if f.name == name), None)
+        if field is None:
+            continue
+        if field.many_to_one or field.one_to_one:
+            references.append(name)
+        elif name == "area_code":
+            areas.append(name)
+    return tuple(references), tuple(areas)
 
 
 def error_text(exc) -> str:

@@ -328,3 +328,85 @@ def _sidebar_choices(client):
             shown = related._default_manager.in_bulk([pk for pk, _ in spec.lookup_choices])
             yield (model._meta.label, spec.field_path,
                    [str(obj) for obj in shown.values() if (_area_of(obj) or "").startswith(FOREIGN)])
+
+
+# ---------------------------------------------------------------- past the choices: the services refuse
+
+
+class _Rollback(Exception):
+    pass
+
+
+def test_no_admin_save_accepts_an_object_or_area_of_another_county_past_the_forms_choices(world, client_for,
+                                                                                        capsys):
+    """The form's choices are the first guard; the service behind ``save_model`` is the door. For every
+    admin change form of every writer, each pointing field is widened to every object (or area) — as if
+    its choices had been forgotten — and set to 夏县's; the save must be refused by the form's own rules
+    or by the service, and the database unchanged."""
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.db import transaction
+    from django.test import RequestFactory
+
+    writers = get_user_model().objects.in_bulk(WRITERS, field_name="username")
+    cases, failures = [], []
+    for username in WRITERS:
+        writer = writers[username]
+        client = client_for(writer)
+        for label, url, model_admin in _admin_pages(writer):
+            if not label.endswith(" change"):
+                continue
+            page = client.get(url)
+            if page.status_code != 200 or "adminform" not in page.context:
+                continue
+            obj = page.context["original"]
+            for name, target in _pointing_fields(page.context["adminform"].form):
+                foreign = FOREIGN if target == "area" else _foreign_object(target)
+                if foreign is None:
+                    continue
+                request = RequestFactory().post(url)
+                request.user, request._messages = writer, CookieStorage(RequestFactory().get("/"))
+                form_class = model_admin.get_form(request, obj, change=True)
+                data = admin_form_data(page)
+                data[name] = foreign if target == "area" else str(foreign.pk)
+                instance = type(obj)._default_manager.get(pk=obj.pk)
+                form = form_class(_as_post(data), instance=instance)
+                field = form.fields[name]
+                if target == "area":
+                    field.choices = [*field.choices, (FOREIGN, FOREIGN)]
+                else:
+                    field.queryset = target._default_manager.all()
+                    if isinstance(field, forms.ModelMultipleChoiceField):
+                        data[name] = [str(foreign.pk)]
+                        form = form_class(_as_post(data), instance=instance)
+                        form.fields[name].queryset = target._default_manager.all()
+                case = f"{username}: {label}.{name}"
+                cases.append(case)
+                before = _snapshot([model_admin.model])
+                accepted = False
+                try:
+                    with transaction.atomic():
+                        if form.is_valid():
+                            try:
+                                with transaction.atomic():
+                                    new = form.save(commit=False)
+                                    model_admin.save_model(request, new, form, change=True)
+                                    model_admin.save_related(request, form, [], change=True)
+                                    accepted = _snapshot([model_admin.model]) != before
+                            except (PermissionDenied, ValidationError):
+                                pass
+                        raise _Rollback
+                except _Rollback:
+                    pass
+                if accepted:
+                    failures.append(f"{case} ← {data[name]}")
+    with capsys.disabled():
+        print(f"\n越过表单选项的写入用例：{len(cases)} 个（表单, 字段）")
+    assert failures == []
+    assert len(cases) >= 40
+
+
+def _as_post(data: dict):
+    from django.utils.datastructures import MultiValueDict
+
+    return MultiValueDict({key: value if isinstance(value, list) else [value] for key, value in data.items()})
