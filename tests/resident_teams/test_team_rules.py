@@ -25,7 +25,8 @@ def test_team_with_one_secretary_and_two_members_keeps_the_rule(teams):
 
 
 def test_team_without_a_serving_secretary_is_reported(teams, users):
-    services.member_recall(user=users.pinglu_reviewer, member=teams.jia.secretary, recalled_on=TODAY - datetime.timedelta(days=3), reason="不胜任")
+    services.member_recall(user=users.pinglu_reviewer, member=teams.jia.secretary,
+                           recalled_on=TODAY - datetime.timedelta(days=3), reason="不胜任")
     assert violations() == {"ZC-PL-001": ["没有在岗第一书记"]}
 
 
@@ -103,9 +104,11 @@ def test_member_id_number_is_validated_and_normalised(geo, users):
     good = make_id_number("140829", datetime.date(1988, 8, 8), 17, False)
     bad = good[:17] + ("0" if good[17] != "0" else "1")
     with pytest.raises(ValidationError, match="身份证号校验位错误"):
-        services.member_add(user=users.pinglu_reviewer, team=team, name="错号", id_number=bad, role=MemberRole.MEMBER, unit="县委组织部",
+        services.member_add(user=users.pinglu_reviewer, team=team, name="错号", id_number=bad, role=MemberRole.MEMBER,
+                            unit="县委组织部",
                             joined_on=datetime.date(2023, 3, 1))
     full_width = good[:17].translate(str.maketrans("0123456789", "０１２３４５６７８９")) + good[17].lower()
-    member = services.member_add(user=users.pinglu_reviewer, team=team, name="全角", id_number=f" {full_width} ", role=MemberRole.MEMBER,
+    member = services.member_add(user=users.pinglu_reviewer, team=team, name="全角", id_number=f" {full_width} ",
+                                 role=MemberRole.MEMBER,
                                  unit="县委组织部", joined_on=datetime.date(2023, 3, 1))
     assert member.id_number == good

@@ -79,7 +79,8 @@ def test_a_reviewer_is_not_linked_as_a_team_member_even_inside_the_county(teams,
 
 
 def test_a_week_sent_twice_at_once_is_saved_once_with_the_later_values(teams, users, client_for, monkeypatch):
-    services.attendance_record(user=users.team_user, member=teams.jia.me, week_start=MONDAY, days_on_station=4, nights_on_station=3)
+    services.attendance_record(user=users.team_user, member=teams.jia.me, week_start=MONDAY, days_on_station=4,
+                               nights_on_station=3)
     # The other request inserted the week between this request's look-up and its insert.
     monkeypatch.setattr(services, "_attendance_week", _missing_once(services._attendance_week))
     response = client_for(users.team_user).post(reverse("resident_teams:my_records"), {
