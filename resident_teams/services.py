@@ -1,6 +1,6 @@
 """Writes of 驻村帮扶: each takes the acting ``user``, checks that the record and everything it points at
 (team, member, household, area) lie inside the user's scope (``accounts.scoping``), validates with
-``full_clean`` and runs in one transaction. The pages, the admin and the seed's callers all come here."""
+``full_clean`` and runs in one transaction. The pages and the admin (its forms and inlines) come here."""
 
 import datetime
 
@@ -47,6 +47,7 @@ def team_fill_station(team: WorkTeam) -> WorkTeam:
 @transaction.atomic
 def team_create(
     *,
+    user,
     code: str,
     name: str,
     dispatch_unit: str,
@@ -58,15 +59,13 @@ def team_create(
     station_types: set[str] = frozenset(),
     departed_on: datetime.date | None = None,
 ) -> WorkTeam:
+    """A new team written by ``user`` (its station inside the user's area: :func:`team_save`)."""
     team = WorkTeam(
         code=code, name=name, village=village, relocation_site=relocation_site, township=township,
         dispatch_unit=dispatch_unit, dispatch_level=dispatch_level, arrived_on=arrived_on, departed_on=departed_on,
         **{field: kind in station_types for kind, field in STATION_TYPE_FIELDS.items()},
     )
-    team_fill_station(team)
-    team.full_clean()
-    team.save()
-    return team
+    return team_save(user=user, team=team)
 
 
 def _require_own_member(user, member: TeamMember) -> None:

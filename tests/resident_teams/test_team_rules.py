@@ -96,8 +96,8 @@ def test_team_needs_exactly_one_station(geo):
 
 
 def test_member_id_number_is_validated_and_normalised(geo, users):
-    team = services.team_create(code="ZC-PL-010", name="甲二村驻村工作队", village=geo.jia2,
-                                station_types={"demo_village"}, dispatch_unit="平陆县委组织部",
+    team = services.team_create(user=users.pinglu_reviewer, code="ZC-PL-010", name="甲二村驻村工作队",
+                                village=geo.jia2, station_types={"demo_village"}, dispatch_unit="平陆县委组织部",
                                 dispatch_level="county", arrived_on=datetime.date(2023, 3, 1))
     assert (team.station_code, team.is_demo_village_station, team.is_poverty_village_station) == (
         "140829100201", True, False)

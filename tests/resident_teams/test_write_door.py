@@ -259,3 +259,10 @@ def _one_record(model_name, teams, geo):
                                           days_on_station=4, nights_on_station=3)
     return services.visit_record(user=teams.jia.me.user, member=teams.jia.me,
                                  household=HouseholdFactory(village=geo.jia1), visited_on=MONDAY, content="走访")
+
+
+def test_a_reviewer_creates_no_team_stationed_in_another_county(geo, users):
+    with pytest.raises(services.ValidationError, match="所选派驻行政村不在您的管辖范围内"):
+        services.team_create(user=users.pinglu_reviewer, code="ZC-XX-099", name="丙一村工作队", village=geo.bing1,
+                             dispatch_unit="夏县委组织部", dispatch_level="county", arrived_on=MONDAY)
+    assert not services.WorkTeam.objects.filter(code="ZC-XX-099").exists()
