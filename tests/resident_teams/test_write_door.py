@@ -266,3 +266,22 @@ def test_a_reviewer_creates_no_team_stationed_in_another_county(geo, users):
         services.team_create(user=users.pinglu_reviewer, code="ZC-XX-099", name="丙一村工作队", village=geo.bing1,
                              dispatch_unit="夏县委组织部", dispatch_level="county", arrived_on=MONDAY)
     assert not services.WorkTeam.objects.filter(code="ZC-XX-099").exists()
+
+
+def test_a_team_member_enters_their_own_week_and_visit_in_the_admin_through_the_services(teams, users, client_for,
+                                                                                         geo):
+    household = HouseholdFactory(village=geo.jia1)
+    client = client_for(users.team_user)
+    url = reverse("admin:resident_teams_attendanceweek_add")
+    data = admin_form_data(client.get(url))
+    data.update(member=str(teams.jia.me.pk), week_start=(MONDAY + datetime.timedelta(days=2)).isoformat(),
+                days_on_station="5", nights_on_station="4", leave_days="0")
+    assert client.post(url, data).status_code == 302
+    week = AttendanceWeek.objects.get(member=teams.jia.me)
+    assert (week.week_start, week.days_on_station) == (MONDAY, 5)  # keyed by its Monday, as on the page
+    url = reverse("admin:resident_teams_visit_add")
+    data = admin_form_data(client.get(url))
+    data.update(member=str(teams.jia.me.pk), household=str(household.pk), visited_on=MONDAY.isoformat(),
+                content="  了解务工情况 ")
+    assert client.post(url, data).status_code == 302
+    assert Visit.objects.get(member=teams.jia.me).content == "了解务工情况"
