@@ -11,7 +11,7 @@ from django.http import HttpResponseRedirect
 
 from .middleware import INTEGRITY_MESSAGE
 from .models import Profile
-from .roles import CITY_CODE, CITY_NAME, Role, role_of
+from .roles import Role, role_of
 from .scoping import ADD, CHANGE, DELETE, VIEW, instance_in_scope, referable, require_writable, scope, writable_areas
 from .versioning import version_check
 
@@ -25,7 +25,8 @@ def area_choices(user) -> list[tuple[str, str]]:
     write for, each labelled with its code."""
     from villages.models import County, Township, Village
 
-    choices = [(CITY_CODE, f"{CITY_NAME}（{CITY_CODE}）")] if role_of(user) == Role.CITY_ADMIN else []
+    profile = user.profile if role_of(user) == Role.CITY_ADMIN else None
+    choices = [(profile.area_code, f"{profile.area_name}（{profile.area_code}）")] if profile else []
     for model in (County, Township, Village):
         choices += [(code, f"{name}（{code}）") for code, name in
                     writable_areas(model.objects.order_by("code"), user).values_list("code", "name")]

@@ -31,7 +31,7 @@ from django.core.exceptions import ImproperlyConfigured, PermissionDenied, Valid
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
-from villages.models import CITY_CODE, area_prefix
+from villages.models import area_bounds, area_prefix, platform_area_code
 
 from .roles import AREA_ROLES, Role, role_of
 
@@ -48,16 +48,15 @@ def area_filter(path: str, code: str) -> dict[str, str]:
     on any collation and on SQLite (where Django's ``LIKE … ESCAPE`` never uses an index), and the
     PostgreSQL planner estimates it well under a LIMIT. Codes are digit strings, so the range holds
     exactly the codes that start with the prefix."""
-    prefix = area_prefix(code)
-    upper = str(int(prefix) + 1).zfill(len(prefix))
-    return {f"{path}__gte": prefix, f"{path}__lt": upper}
+    lowest, upper = area_bounds(code)
+    return {f"{path}__gte": lowest, f"{path}__lt": upper}
 
 
 def in_area(queryset: QuerySet, path: str, code: str | None) -> QuerySet:
     """``queryset`` narrowed to the records whose code at ``path`` lies inside the area ``code``. No code,
-    or the city's, leaves it as it is: every record of the platform lies in the city, and a range that
-    holds every row only misleads the planner."""
-    if not code or area_prefix(code) == area_prefix(CITY_CODE):
+    or the platform's whole area (the city, or the province), leaves it as it is: every record of the
+    platform lies in it, and a range that holds every row only misleads the planner."""
+    if not code or area_prefix(code) == area_prefix(platform_area_code()):
         return queryset
     return queryset.filter(**area_filter(path, code))
 
@@ -78,7 +77,14 @@ def user_covers_area(user, code: str | None) -> bool:
     role = role_of(user)
     if role not in AREA_ROLES:
         return False
-    return code_in_area(code or CITY_CODE, user.profile.area_code)
+    return code_in_area(code or platform_area_code(), user.profile.area_code)
+
+
+def covers_platform(user) -> bool:
+    """Whether an area-role user's area is the platform's whole area (the city administrator of a
+    one-city platform; in a province, only a user of the province — a city administrator then is one
+    city's). Such a user's queries need no area filter."""
+    return role_of(user) in AREA_ROLES and area_prefix(user.profile.area_code) == area_prefix(platform_area_code())
 
 
 def _area_lookup(model: type[Model]) -> str | None:
@@ -126,7 +132,7 @@ def scope(queryset: QuerySet, user, action: str = VIEW) -> QuerySet:
         return queryset.filter(pk__in=owned)
     if role not in AREA_ROLES:
         return queryset.none()
-    if lookup is None or role == Role.CITY_ADMIN:
+    if lookup is None or covers_platform(user):
         return queryset
     return queryset.filter(**area_filter(_filter_path(model, lookup), user.profile.area_code))
 
@@ -163,7 +169,7 @@ def _new_instance_in_scope(user, obj: Model, action: str) -> bool:
     opts = obj._meta
     if not user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}"):
         return False
-    if role == Role.CITY_ADMIN:
+    if covers_platform(user):
         return True
     owner_lookup = getattr(type(obj), "SCOPE_OWNER_LOOKUPS", {}).get(role)
     if owner_lookup or role not in AREA_ROLES:
@@ -177,7 +183,7 @@ def _new_instance_in_scope(user, obj: Model, action: str) -> bool:
 
 def _ancestor_codes(code: str) -> list[str]:
     """The county and township codes above an area (not the city's: that would be everything)."""
-    return [code[:n] for n in (6, 9) if len(code) > n and code[:n] != CITY_CODE]
+    return [code[:n] for n in (6, 9) if len(code) > n and not (n == 6 and code[:n].endswith("00"))]
 
 
 def referable(queryset: QuerySet, user) -> QuerySet:
@@ -195,14 +201,14 @@ def referable(queryset: QuerySet, user) -> QuerySet:
     if role is None:
         return queryset.none()
     if model is get_user_model():
-        if role == Role.CITY_ADMIN:
+        if covers_platform(user):
             return queryset.filter(profile__isnull=False)
         if role not in AREA_ROLES:
             return queryset.none()
         return queryset.filter(**area_filter("profile__area_code", user.profile.area_code))
     reference_lookup = getattr(model, "REFERENCE_AREA_LOOKUP", None)
     lookup = reference_lookup or _area_lookup(model)
-    if lookup is None or role == Role.CITY_ADMIN:
+    if lookup is None or covers_platform(user):
         return queryset
     owner_lookup = getattr(model, "SCOPE_OWNER_LOOKUPS", {}).get(role)
     if owner_lookup and not reference_lookup:
@@ -232,20 +238,21 @@ def writable_areas(queryset: QuerySet, user) -> QuerySet:
     placed in: the referable ones inside the user's area — not the areas above it, which a form may point
     at (a township clerk's county) but no record of the clerk may belong to."""
     areas = referable(queryset, user)
-    if role_of(user) == Role.CITY_ADMIN:
+    if covers_platform(user):
         return areas
     return areas.filter(**area_filter("code", user.profile.area_code))
 
 
 def area_code_writable(user, code: str | None) -> bool:
-    """Whether ``code`` names an area (the city, a county, a township, a village) that a record of
-    ``user`` may be placed in. A code of no area, or of an area outside the user's, is not."""
+    """Whether ``code`` names an area (the city or province, a county, a township, a village) that a
+    record of ``user`` may be placed in. A code of no area, or of an area outside the user's, is not."""
     from villages.models import County, Township, Village
 
     if not code:
         return False
-    if code == CITY_CODE:
-        return role_of(user) == Role.CITY_ADMIN
+    if len(code) == 6 and code.endswith("00"):
+        # A city or the province (no row of their own): the city administrator's own area and below.
+        return role_of(user) == Role.CITY_ADMIN and code_in_area(code, user.profile.area_code)
     model = {6: County, 9: Township, 12: Village}.get(len(code))
     return model is not None and writable_areas(model.objects.filter(code=code), user).exists()
 
