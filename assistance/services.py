@@ -6,7 +6,7 @@ model's rules (``full_clean``), in one transaction. The admin's forms and inline
 import datetime
 
 from django.db import transaction
-from django.db.models import Model, OuterRef, QuerySet, Subquery
+from django.db.models import Model, QuerySet
 
 from accounts.scoping import require_writable
 from monitoring.models import Member
@@ -26,14 +26,17 @@ from .models import (
 
 def employees_link_members(*, employees: QuerySet) -> int:
     """Link employees (workshop or PV) whose ID number is in the registry but who are not linked yet,
-    so that "of whom 脱贫劳动力" follows the registry without anybody typing it. Returns how many."""
-    registry = Member.objects.filter(id_number=OuterRef("id_number")).values("pk")[:1]
-    return (
-        employees.filter(member__isnull=True)
-        .exclude(id_number="")
-        .filter(id_number__in=Member.objects.values("id_number"))
-        .update(member=Subquery(registry))
-    )
+    so that "of whom 脱贫劳动力" follows the registry without anybody typing it. Returns how many.
+    Each is saved on its own (not one ``update()``): the link is a figure's input and a visible field, so
+    it leaves a history row and tells the dashboard's summaries (signals) like any other change."""
+    unlinked = list(employees.filter(member__isnull=True).exclude(id_number="")
+                    .filter(id_number__in=Member.objects.values("id_number")))
+    members = dict(Member.objects.filter(id_number__in={employee.id_number for employee in unlinked})
+                   .values_list("id_number", "pk"))
+    for employee in unlinked:
+        employee.member_id = members[employee.id_number]
+        employee.save(update_fields=["member"])
+    return len(unlinked)
 
 
 def _checked_save(user, obj: Model, references: tuple[str, ...]) -> Model:
