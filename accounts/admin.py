@@ -12,7 +12,7 @@ from django.http import HttpResponseRedirect
 from .middleware import INTEGRITY_MESSAGE
 from .models import Profile
 from .roles import Role, role_of
-from .scoping import ADD, CHANGE, DELETE, VIEW, area_filter, covers_platform, instance_in_scope, referable, scope
+from .scoping import ADD, CHANGE, DELETE, VIEW, instance_in_scope, referable, require_writable, scope, writable_areas
 from .versioning import version_check
 
 
@@ -29,13 +29,8 @@ def area_choices(user) -> list[tuple[str, str]]:
     choices = [(profile.area_code, f"{profile.area_name}（{profile.area_code}）")] if profile else []
     for model in (County, Township, Village):
         choices += [(code, f"{name}（{code}）") for code, name in
-                    referable(model.objects.order_by("code"), user).filter(**_inside(user)).values_list("code", "name")]
+                    writable_areas(model.objects.order_by("code"), user).values_list("code", "name")]
     return choices
-
-
-def _inside(user) -> dict:
-    # Referable geography includes the areas above the user's own; an area field takes only those inside.
-    return {} if covers_platform(user) else area_filter("code", user.profile.area_code)
 
 
 class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
@@ -148,7 +143,11 @@ class ScopedAdminMixin:
 
     def service_save(self, request, obj, form, change):
         """Write one object of this admin (or of this inline, called from the parent's save_formset).
-        Override to call the app's service; the default holds the model's rules and the scope."""
+        Override to call the app's service; the default holds the model's rules and the scope, and
+        checks every foreign key and area the form posts (so a form whose choices were not limited, or a
+        field added later, still cannot point outside the writer's area)."""
+        references, area_fields = form_references(form)
+        require_writable(request.user, obj, references=references, area_fields=area_fields)
         obj.full_clean()
         super().save_model(request, obj, form, change)
 
@@ -160,8 +159,9 @@ class ScopedAdminMixin:
                 if obj.pk is not None and not instance_in_scope(request.user, obj, DELETE):
                     raise PermissionDenied("该记录不在您的管辖范围内")
                 continue
-            if inline_form.has_changed() and not instance_in_scope(request.user, obj, CHANGE if obj.pk else ADD):
-                raise PermissionDenied("该记录不在您的管辖范围内")
+            if inline_form.has_changed():
+                references, area_fields = form_references(inline_form)
+                require_writable(request.user, obj, references=references, area_fields=area_fields)
         if inline is None or type(inline).service_save_inline is ScopedAdminMixin.service_save_inline:
             # Rows of no service of their own: the inline form has validated them (full_clean).
             return super().save_formset(request, form, formset, change)
@@ -299,6 +299,21 @@ def versioned_form(form_class):
     return _versioned_forms[form_class]
 
 
+
+
+def form_references(form) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(foreign keys, area codes) of the model that ``form`` posts: what a save must check is referable."""
+    opts = form._meta.model._meta
+    references, areas = [], []
+    for name in form.fields:
+        field = next((f for f in opts.concrete_fields if f.name == name), None)
+        if field is None:
+            continue
+        if field.many_to_one or field.one_to_one:
+            references.append(name)
+        elif name == "area_code":
+            areas.append(name)
+    return tuple(references), tuple(areas)
 
 
 def error_text(exc) -> str:

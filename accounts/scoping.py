@@ -16,20 +16,24 @@ imports — passes through :func:`scope`. A model takes part by declaring, as cl
 
 Writes use the same rule twice: :func:`referable` limits what a form may point at (a unit, a user, a
 village, a team) to the writer's area, and :func:`instance_in_scope` checks both the stored row and the
-changed one, so a record can neither be edited from outside nor moved out of the writer's area.
+changed one, so a record can neither be edited from outside nor moved out of the writer's area. A service
+checks a change with :func:`require_writable`: the stored row, what the change points at
+(:func:`require_referable`: its foreign keys by :func:`referable`, its area codes by
+:func:`writable_areas`) and the changed row — so a crafted POST or a caller that skipped the form's
+choices is refused by the same rule that built the choices.
 
 Area codes nest by prefix (village 12 digits ⊃ township 9 ⊃ county 6), so "inside the user's area"
 is "the code starts with the area's code", written as a range on the code (:func:`area_filter`) that a
 plain index answers.
 """
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from villages.models import area_bounds, area_prefix, platform_area_code
 
-from .roles import AREA_ROLES, role_of
+from .roles import AREA_ROLES, Role, role_of
 
 VIEW = "view"
 ADD = "add"
@@ -227,3 +231,62 @@ def get_scoped_or_404(queryset: QuerySet, user, action: str = VIEW, **lookup):
         return scope(queryset, user, action).get(**lookup)
     except queryset.model.DoesNotExist:
         raise Http404("记录不存在或不在您的管辖范围内") from None
+
+
+def writable_areas(queryset: QuerySet, user) -> QuerySet:
+    """The areas (``County`` / ``Township`` / ``Village`` rows of ``queryset``) a record of ``user`` may be
+    placed in: the referable ones inside the user's area — not the areas above it, which a form may point
+    at (a township clerk's county) but no record of the clerk may belong to."""
+    areas = referable(queryset, user)
+    if covers_platform(user):
+        return areas
+    return areas.filter(**area_filter("code", user.profile.area_code))
+
+
+def area_code_writable(user, code: str | None) -> bool:
+    """Whether ``code`` names an area (the city or province, a county, a township, a village) that a
+    record of ``user`` may be placed in. A code of no area, or of an area outside the user's, is not."""
+    from villages.models import County, Township, Village
+
+    if not code:
+        return False
+    if len(code) == 6 and code.endswith("00"):
+        # A city or the province (no row of their own): the city administrator's own area and below.
+        return role_of(user) == Role.CITY_ADMIN and code_in_area(code, user.profile.area_code)
+    model = {6: County, 9: Township, 12: Village}.get(len(code))
+    return model is not None and writable_areas(model.objects.filter(code=code), user).exists()
+
+
+def require_referable(user, obj: Model, *, references: tuple[str, ...] = (), area_fields: tuple[str, ...] = ()) -> None:
+    """Refuse a change of ``obj`` whose foreign keys named in ``references`` point at an object that
+    ``user`` may not refer to (:func:`referable`), or whose area codes named in ``area_fields`` are not an
+    area the user may write for (:func:`area_code_writable`). One ``ValidationError``, per field, in
+    Chinese; an empty reference or area is left to the model's own rules."""
+    errors = {}
+    for name in references:
+        field = obj._meta.get_field(name)
+        value = getattr(obj, field.attname)
+        if value is None:
+            continue
+        target = field.related_model._default_manager.filter(**{field.target_field.attname: value})
+        if not referable(target, user).exists():
+            errors[name] = f"所选{field.verbose_name}不在您的管辖范围内"
+    for name in area_fields:
+        code = getattr(obj, name)
+        if code and not area_code_writable(user, code):
+            errors[name] = f"{obj._meta.get_field(name).verbose_name}“{code}”不是您管辖范围内的区域"
+    if errors:
+        raise ValidationError(errors)
+
+
+def require_writable(user, obj: Model, *, references: tuple[str, ...] = (), area_fields: tuple[str, ...] = ()) -> None:
+    """The scope checks of a service's write, in the order that tells the writer the most and reveals
+    nothing: a stored row outside the user's scope is refused first (``PermissionDenied``); then what the
+    change points at (:func:`require_referable`, a message per field); then the record as changed
+    (:func:`instance_in_scope`: its area, and the permission to add or change)."""
+    message = "该记录不在您的管辖范围内，或您无权进行此操作"
+    if obj.pk is not None and not scope(type(obj)._default_manager.filter(pk=obj.pk), user, CHANGE).exists():
+        raise PermissionDenied(message)
+    require_referable(user, obj, references=references, area_fields=area_fields)
+    if not instance_in_scope(user, obj, CHANGE if obj.pk is not None else ADD):
+        raise PermissionDenied(message)

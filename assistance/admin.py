@@ -15,15 +15,18 @@ from .models import (
     Workshop,
     WorkshopEmployee,
 )
-from .services import employees_link_members
+from . import services
 
 
 class WorkshopEmployeeInline(ScopedAdminMixin, admin.TabularInline):
     model = WorkshopEmployee
     extra = 0
     fields = ["name", "id_number", "member", "hired_on", "left_on"]
-    # Linked by the system from the ID number (services.employees_link_members), never picked by hand.
+    # Linked by the system from the ID number (the service), never picked by hand.
     readonly_fields = ["member"]
+
+    def service_save_inline(self, request, inline_form, parent):
+        return services.workshop_employee_save(user=request.user, employee=inline_form.instance)
 
 
 @admin.register(Workshop)
@@ -35,10 +38,8 @@ class WorkshopAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_select_related = ["village"]
     inlines = [WorkshopEmployeeInline]
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        # A person entered by ID number is linked to the registry member of that number.
-        employees_link_members(employees=WorkshopEmployee.objects.filter(workshop=form.instance))
+    def service_save(self, request, obj, form, change):
+        services.workshop_save(user=request.user, workshop=obj)
 
 
 @admin.register(WorkshopEmployee)
@@ -49,9 +50,8 @@ class WorkshopEmployeeAdmin(ScopedAdminMixin, admin.ModelAdmin):
     readonly_fields = ["member"]
     list_select_related = ["workshop", "member"]
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        employees_link_members(employees=WorkshopEmployee.objects.filter(pk=obj.pk))
+    def service_save(self, request, obj, form, change):
+        services.workshop_employee_save(user=request.user, employee=obj)
 
 
 class PVIncomeInline(ScopedAdminMixin, admin.TabularInline):
@@ -59,12 +59,18 @@ class PVIncomeInline(ScopedAdminMixin, admin.TabularInline):
     extra = 0
     fields = ["year", "income", "posts"]
 
+    def service_save_inline(self, request, inline_form, parent):
+        return services.pv_income_save(user=request.user, income=inline_form.instance)
+
 
 class PVEmployeeInline(ScopedAdminMixin, admin.TabularInline):
     model = PVEmployee
     extra = 0
     fields = ["year", "name", "id_number", "member", "post"]
     readonly_fields = ["member"]
+
+    def service_save_inline(self, request, inline_form, parent):
+        return services.pv_employee_save(user=request.user, employee=inline_form.instance)
 
 
 @admin.register(PVStation)
@@ -76,9 +82,8 @@ class PVStationAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_select_related = ["village"]
     inlines = [PVIncomeInline, PVEmployeeInline]
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        employees_link_members(employees=PVEmployee.objects.filter(station=form.instance))
+    def service_save(self, request, obj, form, change):
+        services.pv_station_save(user=request.user, station=obj)
 
 
 @admin.register(AssistanceProject)
@@ -89,12 +94,18 @@ class AssistanceProjectAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["county", "village"]
     list_select_related = ["county", "village"]
 
+    def service_save(self, request, obj, form, change):
+        services.project_save(user=request.user, project=obj)
+
 
 @admin.register(ConsumptionPlatform)
 class ConsumptionPlatformAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "operator", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "operator"]
+
+    def service_save(self, request, obj, form, change):
+        services.platform_save(user=request.user, platform=obj)
 
 
 @admin.register(ConsumptionSale)
@@ -103,3 +114,6 @@ class ConsumptionSaleAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_filter = ["year", "quarter", "platform", "county"]
     autocomplete_fields = ["county"]
     list_select_related = ["platform", "county"]
+
+    def service_save(self, request, obj, form, change):
+        services.sale_save(user=request.user, sale=obj)

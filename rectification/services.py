@@ -23,7 +23,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts.roles import Role, role_of
-from accounts.scoping import CHANGE, instance_in_scope
+from accounts.scoping import CHANGE, instance_in_scope, require_referable
 from accounts.versioning import versioned_save
 
 from .models import (
@@ -171,6 +171,7 @@ def issue_register(
     issue.sync_area_code()
     if role_of(user) not in REVIEWER_ROLES or not instance_in_scope(user, issue, "add"):
         raise PermissionDenied("只有本区县的县级审核员或市级管理员可以登记问题")
+    require_referable(user, issue, references=("village", "household"))
     issue.full_clean()
     versioned_save(issue)
     _record(issue, action=TransitionAction.REGISTER, from_status="", user=user)
@@ -261,6 +262,7 @@ def issue_update(*, issue: Issue, user, loaded_version: int | None = None, **fie
     stored.sync_area_code()
     if not instance_in_scope(user, stored, CHANGE):
         raise PermissionDenied("不能把问题移到您的管辖范围以外")
+    require_referable(user, stored, references=("village", "household", "inspection"))
     stored.full_clean()
     versioned_save(stored, loaded_version=loaded_version)
     if "related" in fields:

@@ -2,7 +2,6 @@ import datetime
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin import ScopedAdminMixin
@@ -11,9 +10,15 @@ from accounts.scoping import VIEW, scope
 from yuncheng.idcard import mask_id_number
 from yuncheng.personal_numbers import full_id_viewed
 
-from . import selectors
+from . import selectors, services
 from .models import AttendanceWeek, Evaluation, Inspection, TeamMember, TrainingSession, Visit, WorkTeam
 from .services import team_fill_station, team_member_save, team_save
+
+
+def _saved_as(obj, saved) -> None:
+    """The admin goes on with the object the service wrote (its id for the log and the redirect)."""
+    obj.pk = saved.pk
+    obj._state.adding = False
 
 
 class TeamAccountChoicesMixin:
@@ -88,13 +93,8 @@ class WorkTeamAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 class OwnMemberAdminMixin(ScopedAdminMixin):
-    """A team member enters records for themselves only: the member field offers (and accepts) only their
-    own member records, and the household field the households of their station."""
-
-    def save_model(self, request, obj, form, change):
-        if role_of(request.user) == Role.TEAM_MEMBER and obj.member.user_id != request.user.pk:
-            raise PermissionDenied("只能填报本人的记录")
-        super().save_model(request, obj, form, change)
+    """A team member enters records for themselves only: the member field offers only their own member
+    records, and the household field the households of their station (the services refuse the rest)."""
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -146,6 +146,19 @@ class AttendanceWeekAdmin(OwnMemberAdminMixin, SimpleHistoryAdmin):
     date_hierarchy = "week_start"
     exclude = []
 
+    def get_readonly_fields(self, request, obj=None):
+        # A week is the member's week: correcting it keeps both; another week is another record.
+        readonly = list(super().get_readonly_fields(request, obj))
+        return readonly + ["member", "week_start"] if obj is not None else readonly
+
+    def service_save(self, request, obj, form, change):
+        week = services.attendance_record(
+            user=request.user, member=obj.member, week_start=obj.week_start, days_on_station=obj.days_on_station,
+            nights_on_station=obj.nights_on_station, leave_days=obj.leave_days,
+            leave_approved_by=obj.leave_approved_by, note=obj.note,
+        )
+        _saved_as(obj, week)
+
     def get_queryset(self, request):
         return selectors.attendance_weeks(weeks=super().get_queryset(request))
 
@@ -167,12 +180,18 @@ class VisitAdmin(OwnMemberAdminMixin, SimpleHistoryAdmin):
     list_select_related = ["member", "household"]
     date_hierarchy = "visited_on"
 
+    def service_save(self, request, obj, form, change):
+        services.visit_save(user=request.user, visit=obj)
+
 
 @admin.register(TrainingSession)
 class TrainingSessionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["held_on", "title", "kind", "organizer", "area_code", "attendees"]
     list_filter = ["kind", "held_on"]
     search_fields = ["title", "organizer"]
+
+    def service_save(self, request, obj, form, change):
+        services.training_save(user=request.user, session=obj)
 
 
 @admin.register(Inspection)
@@ -186,6 +205,9 @@ class InspectionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["team"]
     list_select_related = ["team"]
 
+    def service_save(self, request, obj, form, change):
+        services.inspection_save(user=request.user, inspection=obj)
+
 
 @admin.register(Evaluation)
 class EvaluationAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
@@ -195,3 +217,6 @@ class EvaluationAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["team"]
     raw_id_fields = ["member"]
     list_select_related = ["team", "member"]
+
+    def service_save(self, request, obj, form, change):
+        services.evaluation_save(user=request.user, evaluation=obj)

@@ -1,4 +1,6 @@
-"""Writes of 驻村帮扶: each validates with ``full_clean`` and runs in one transaction."""
+"""Writes of 驻村帮扶: each takes the acting ``user``, checks that the record and everything it points at
+(team, member, household, area) lie inside the user's scope (``accounts.scoping``), validates with
+``full_clean`` and runs in one transaction. The pages and the admin (its forms and inlines) come here."""
 
 import datetime
 
@@ -6,10 +8,20 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from accounts.roles import Role, role_of
-from accounts.scoping import ADD, CHANGE, code_in_area, instance_in_scope
+from accounts.scoping import code_in_area, referable, require_writable
 from yuncheng.idcard import normalize_id_number
 
-from .models import STATION_TYPE_FIELDS, AttendanceWeek, StationKind, TeamMember, Visit, WorkTeam
+from .models import (
+    STATION_TYPE_FIELDS,
+    AttendanceWeek,
+    Evaluation,
+    Inspection,
+    StationKind,
+    TeamMember,
+    TrainingSession,
+    Visit,
+    WorkTeam,
+)
 from .selectors import station_households, week_start_of
 
 
@@ -35,6 +47,7 @@ def team_fill_station(team: WorkTeam) -> WorkTeam:
 @transaction.atomic
 def team_create(
     *,
+    user,
     code: str,
     name: str,
     dispatch_unit: str,
@@ -46,20 +59,20 @@ def team_create(
     station_types: set[str] = frozenset(),
     departed_on: datetime.date | None = None,
 ) -> WorkTeam:
+    """A new team written by ``user`` (its station inside the user's area: :func:`team_save`)."""
     team = WorkTeam(
         code=code, name=name, village=village, relocation_site=relocation_site, township=township,
         dispatch_unit=dispatch_unit, dispatch_level=dispatch_level, arrived_on=arrived_on, departed_on=departed_on,
         **{field: kind in station_types for kind, field in STATION_TYPE_FIELDS.items()},
     )
-    team_fill_station(team)
-    team.full_clean()
-    team.save()
-    return team
+    return team_save(user=user, team=team)
 
 
-def _require_scope(user, obj, action: str) -> None:
-    if not instance_in_scope(user, obj, action):
-        raise PermissionDenied("该记录不在您的管辖范围内，或您无权进行此操作")
+def _require_own_member(user, member: TeamMember) -> None:
+    """The member a record is written for is one the user may refer to: a 驻村队员 only their own
+    member record, an area role the members of teams inside their area."""
+    if not referable(TeamMember.objects.filter(pk=member.pk), user).exists():
+        raise PermissionDenied("只能为本人或本辖区工作队的队员填报")
 
 
 def member_account_check(member: TeamMember) -> None:
@@ -79,7 +92,7 @@ def team_save(*, user, team: WorkTeam) -> WorkTeam:
     """Create or change a work team (the admin's door): the station fixes the team's area, which must
     lie inside the writer's area before and after the change."""
     team_fill_station(team)
-    _require_scope(user, team, CHANGE if team.pk else ADD)
+    require_writable(user, team, references=("village", "relocation_site", "township"))
     team.full_clean()
     team.save()
     return team
@@ -89,7 +102,7 @@ def team_save(*, user, team: WorkTeam) -> WorkTeam:
 def team_member_save(*, user, member: TeamMember) -> TeamMember:
     """Create or change a team member (the admin's door): inside the writer's area, with a linked
     account that is a 驻村队员 of the team's county."""
-    _require_scope(user, member, CHANGE if member.pk else ADD)
+    require_writable(user, member, references=("team",))
     member.id_number = normalize_id_number(member.id_number)
     member_account_check(member)
     member.full_clean()
@@ -100,6 +113,7 @@ def team_member_save(*, user, member: TeamMember) -> TeamMember:
 @transaction.atomic
 def member_add(
     *,
+    user,
     team: WorkTeam,
     name: str,
     id_number: str,
@@ -107,19 +121,18 @@ def member_add(
     unit: str,
     joined_on: datetime.date,
     phone: str = "",
-    user=None,
+    account=None,
 ) -> TeamMember:
-    member = TeamMember(team=team, name=name, id_number=normalize_id_number(id_number), role=role, unit=unit,
-                        phone=phone, joined_on=joined_on, user=user)
-    member_account_check(member)
-    member.full_clean()
-    member.save()
-    return member
+    """A new member of ``team`` written by ``user``; ``account`` is the 驻村队员 login linked to it."""
+    member = TeamMember(team=team, name=name, id_number=id_number, role=role, unit=unit, phone=phone,
+                        joined_on=joined_on, user=account)
+    return team_member_save(user=user, member=member)
 
 
 @transaction.atomic
-def member_recall(*, member: TeamMember, recalled_on: datetime.date, reason: str) -> TeamMember:
+def member_recall(*, user, member: TeamMember, recalled_on: datetime.date, reason: str) -> TeamMember:
     """召回: the member leaves the post on ``recalled_on`` for ``reason``."""
+    require_writable(user, member)
     if not reason.strip():
         raise ValidationError({"recall_reason": "请填写召回原因"})
     member.recalled_on = member.left_on = recalled_on
@@ -138,6 +151,7 @@ def _ensure_serving(member: TeamMember, first: datetime.date, last: datetime.dat
 @transaction.atomic
 def attendance_record(
     *,
+    user,
     member: TeamMember,
     week_start: datetime.date,
     days_on_station: int,
@@ -146,7 +160,9 @@ def attendance_record(
     leave_approved_by: str = "",
     note: str = "",
 ) -> AttendanceWeek:
-    """Record (or correct) a member's 五天四夜 attendance for the week containing ``week_start``."""
+    """Record (or correct) a member's 五天四夜 attendance for the week containing ``week_start``: a
+    驻村队员 for themselves, an area role for a member of a team inside their area."""
+    _require_own_member(user, member)
     monday = week_start_of(week_start)
     if monday > datetime.date.today():
         raise ValidationError({"week_start": "不能填报未来的周"})
@@ -154,6 +170,7 @@ def attendance_record(
     values = {"days_on_station": days_on_station, "nights_on_station": nights_on_station, "leave_days": leave_days,
               "leave_approved_by": leave_approved_by.strip(), "note": note.strip()}
     week = _attendance_week(member, monday) or AttendanceWeek(member=member, week_start=monday)
+    require_writable(user, week)
     for name, value in values.items():
         setattr(week, name, value)
     # One week per member is this function's update-or-insert (and the database's constraint), not a
@@ -179,15 +196,60 @@ def _attendance_week(member: TeamMember, monday: datetime.date) -> AttendanceWee
 
 
 @transaction.atomic
-def visit_record(*, member: TeamMember, household, visited_on: datetime.date, content: str) -> Visit:
+def visit_record(*, user, member: TeamMember, household, visited_on: datetime.date, content: str) -> Visit:
     """Record a member's visit to a household of the team's station."""
-    if visited_on > datetime.date.today():
+    return visit_save(user=user, visit=Visit(member=member, household=household, visited_on=visited_on,
+                                             content=content))
+
+
+@transaction.atomic
+def visit_save(*, user, visit: Visit) -> Visit:
+    """Create or correct a visit: the member is one the user may write for (a 驻村队员 only themselves),
+    on post that day, and the household lies in the station of the member's team — which the member's
+    scope puts inside the user's area."""
+    _require_own_member(user, visit.member)
+    require_writable(user, visit)
+    if visit.visited_on > datetime.date.today():
         raise ValidationError({"visited_on": "走访日期不能晚于今天"})
-    _ensure_serving(member, visited_on, visited_on, "visited_on")
-    if not station_households(team=member.team).filter(pk=household.pk).exists():
+    _ensure_serving(visit.member, visit.visited_on, visit.visited_on, "visited_on")
+    if not station_households(team=visit.member.team).filter(pk=visit.household_id).exists():
         raise ValidationError({"household": "该农户不在本工作队的派驻地"})
-    visit = Visit(member=member, household=household, visited_on=visited_on, content=content.strip())
+    visit.content = visit.content.strip()
     visit.full_clean()
     visit.save()
     return visit
 
+
+# ---------------------------------------------------------------- trainings, inspections, evaluations
+
+
+@transaction.atomic
+def training_save(*, user, session: TrainingSession) -> TrainingSession:
+    """Create or change a 培训: its organising area is an area of the writer's (the city for the city
+    administrator, the county or below for a county reviewer), before and after the change."""
+    require_writable(user, session, area_fields=("area_code",))
+    session.full_clean()
+    session.save()
+    return session
+
+
+@transaction.atomic
+def inspection_save(*, user, inspection: Inspection) -> Inspection:
+    """Create or change a 暗访: the team inspected lies in the writer's area, and so does the area (the
+    team's station when a team is named, else an area of the writer's)."""
+    if inspection.team_id is not None:
+        inspection.area_code = inspection.team.station_code
+    require_writable(user, inspection, references=("team",), area_fields=("area_code",))
+    inspection.full_clean()
+    inspection.save()
+    return inspection
+
+
+@transaction.atomic
+def evaluation_save(*, user, evaluation: Evaluation) -> Evaluation:
+    """Create or change a 双月评议 or 年度考核: the team and the member evaluated lie in the writer's area
+    (and the member belongs to the team: the model's rule)."""
+    require_writable(user, evaluation, references=("team", "member"))
+    evaluation.full_clean()
+    evaluation.save()
+    return evaluation

@@ -113,7 +113,7 @@ class MyRecordsView(RoleRequiredMixin, TemplateView):
         form = bootstrap(AttendanceForm(request.POST))
         if form.is_valid():
             try:
-                week = services.attendance_record(member=self.member, **form.cleaned_data)
+                week = services.attendance_record(user=request.user, member=self.member, **form.cleaned_data)
             except ValidationError as exc:
                 _add_errors(form, exc)
             else:
@@ -126,7 +126,7 @@ class MyRecordsView(RoleRequiredMixin, TemplateView):
         form = bootstrap(VisitForm(request.POST, households=self.households()))
         if form.is_valid():
             try:
-                services.visit_record(member=self.member, **form.cleaned_data)
+                services.visit_record(user=request.user, member=self.member, **form.cleaned_data)
             except ValidationError as exc:
                 _add_errors(form, exc)
             else:

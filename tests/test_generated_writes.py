@@ -4,7 +4,10 @@ From the admin registry (every ModelAdmin and its inlines, change and add pages)
 forms of the URL conf, every foreign key, many-to-many and area field is posted once with an object
 (or a code) of 夏县 by a writer of 平陆县. Each post must be refused on that field and leave the
 database as it was. The cases are generated, so a field or an admin added later is tested without
-anyone remembering to: the test prints how many (form, field) cases it ran.
+anyone remembering to: the test prints how many (form, field) cases it ran. The same fields are then
+posted past the forms' choices (each widened to every object, as if its choices had been forgotten) to
+the admin's own save steps, which must refuse them in the services; and every admin sidebar filter is
+read for another county's objects.
 
 One small world of two counties is built once for all cases (a class-scoped fixture would need
 ``django_db_setup`` tricks; building it costs less than a second, the posts are the time).
@@ -289,3 +292,143 @@ def test_page_forms_refuse_an_object_of_another_county(world, users, client_for,
     assert _snapshot([Issue, Visit]) == before
     with capsys.disabled():
         print(f"\n页面表单用例：{len(PAGE_CASES)} 个")
+
+
+# ---------------------------------------------------------------- admin sidebars (finding 8)
+
+
+def test_no_admin_sidebar_filter_lists_an_object_of_another_county(world, users, client_for, capsys):
+    """Every related-object filter of every changelist, for every writer: the choices are objects inside
+    the writer's reach — never 夏县's (a county reviewer's county filter is not 13 counties; a filter left
+    with one choice is not shown at all). The city administrator's sidebars, which do list 夏县, show
+    that the test sees what it looks for."""
+    writers = get_user_model().objects.in_bulk(WRITERS, field_name="username")
+    checked, failures = 0, []
+    for username in WRITERS:
+        for label, field_path, outside in _sidebar_choices(client_for(writers[username])):
+            checked += 1
+            if outside:
+                failures.append(f"{username}: {label} {field_path} lists {outside}")
+    city = [outside for _, _, outside in _sidebar_choices(client_for(users.city_admin)) if outside]
+    with capsys.disabled():
+        print(f"\n侧栏筛选用例：{checked} 个（角色, 列表, 筛选）；市级管理员 {len(city)} 个筛选列出夏县")
+    assert failures == []
+    assert len(city) >= 10
+
+
+def _sidebar_choices(client):
+    """(changelist, filter path, the 夏县 objects it lists) of every related filter the user is shown."""
+    for model, model_admin in admin.site._registry.items():
+        if model._meta.app_label not in OUR_APPS:
+            continue
+        response = client.get(reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"))
+        if response.status_code != 200 or "cl" not in response.context:
+            continue
+        for spec in response.context["cl"].filter_specs:
+            related = getattr(getattr(spec, "field", None), "related_model", None)
+            if related is None or not hasattr(spec, "lookup_choices"):
+                continue
+            shown = related._default_manager.in_bulk([pk for pk, _ in spec.lookup_choices])
+            yield (model._meta.label, spec.field_path,
+                   [str(obj) for obj in shown.values() if (_area_of(obj) or "").startswith(FOREIGN)])
+
+
+# ---------------------------------------------------------------- past the choices: the services refuse
+
+
+def test_no_admin_save_accepts_an_object_or_area_of_another_county_past_the_forms_choices(world, client_for,
+                                                                                        capsys):
+    """The form's choices are the first guard; the service behind ``save_model`` / ``save_formset`` is the
+    door. For every admin change page of every writer, each pointing field of the form and of the first
+    row of each inline is widened to every object (or area) — as if its choices had been forgotten — and
+    set to 夏县's; the admin's own save steps must refuse it (the form's rules or the service), and the
+    database stays unchanged."""
+    writers = get_user_model().objects.in_bulk(WRITERS, field_name="username")
+    cases, failures = [], []
+    for username in WRITERS:
+        writer = writers[username]
+        client = client_for(writer)
+        for label, url, model_admin in _admin_pages(writer):
+            if not label.endswith(" change"):
+                continue
+            page = client.get(url)
+            if page.status_code != 200 or "adminform" not in page.context:
+                continue
+            forms_on_page = [(None, page.context["adminform"].form, model_admin.model)]
+            forms_on_page += [(inline.formset.prefix, inline.formset.forms[0], inline.formset.model)
+                              for inline in page.context["inline_admin_formsets"] if inline.formset.forms]
+            for prefix, shown, model in forms_on_page:
+                for name, target in _pointing_fields(shown):
+                    foreign = FOREIGN if target == "area" else _foreign_object(target)
+                    if foreign is None:
+                        continue
+                    key = name if prefix is None else f"{prefix}-0-{name}"
+                    data = admin_form_data(page)
+                    value = foreign if target == "area" else str(foreign.pk)
+                    data[key] = [value] if isinstance(shown.fields[name], forms.ModelMultipleChoiceField) else value
+                    case = f"{username}: {label} {'form' if prefix is None else prefix}.{name}"
+                    cases.append(case)
+                    if _saved_past_the_choices(model_admin, writer, url, page.context["original"], data, prefix,
+                                               name, target, [model_admin.model, model]):
+                        failures.append(f"{case} ← {value}")
+    with capsys.disabled():
+        print(f"\n越过表单选项的写入用例：{len(cases)} 个（表单, 字段）")
+    assert failures == []
+    assert len(cases) >= 60
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _widen(form, name, target):
+    field = form.fields[name]
+    if target == "area":
+        field.choices = [*field.choices, (FOREIGN, FOREIGN)]
+    else:
+        field.queryset = target._default_manager.all()
+
+
+def _saved_past_the_choices(model_admin, writer, url, obj, data, prefix, name, target, models) -> bool:
+    """Run the admin's own save steps (as ``changeform_view`` does) with the one field widened; answer
+    whether anything was written. Everything is rolled back afterwards."""
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.db import transaction
+    from django.forms.formsets import all_valid
+    from django.test import RequestFactory
+
+    request = RequestFactory().post(url, data)
+    request.user, request._messages = writer, CookieStorage(RequestFactory().get("/"))
+    written, before = False, _snapshot(models)
+    try:
+        with transaction.atomic():
+            instance = type(obj)._default_manager.get(pk=obj.pk)
+            form = model_admin.get_form(request, instance, change=True)(request.POST, request.FILES,
+                                                                         instance=instance)
+            if prefix is None:
+                _widen(form, name, target)
+            valid = form.is_valid()
+            new = model_admin.save_form(request, form, change=True) if valid else form.instance
+            formsets, _ = model_admin._create_formsets(request, new, change=True)
+            for formset in formsets:
+                if formset.prefix == prefix:
+                    _widen(formset.forms[0], name, target)
+            if valid and all_valid(formsets):
+                try:
+                    with transaction.atomic():
+                        model_admin.save_model(request, new, form, change=True)
+                        model_admin.save_related(request, form, formsets, change=True)
+                        written = _snapshot(models) != before
+                except (PermissionDenied, ValidationError):
+                    pass
+            raise _Rollback
+    except _Rollback:
+        pass
+    return written
+
+
+def _as_post(data: dict):
+    from django.utils.datastructures import MultiValueDict
+
+    return MultiValueDict({key: value if isinstance(value, list) else [value] for key, value in data.items()})

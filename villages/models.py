@@ -5,6 +5,7 @@ area's code is its primary key, so a record's area code is a plain column that s
 prefix without a join.
 """
 
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Length
@@ -212,6 +213,10 @@ class RelocationSite(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        if self.village_id and self.township_id and not self.village_id.startswith(self.township_id):
+            raise ValidationError({"village": "所在行政村须在所在乡镇内"})
 
 
 COLLECTIVE_100K = 100_000  # 集体经济收入10万元以上

@@ -8,17 +8,18 @@ from assistance.services import employees_link_members, workshop_employee_create
 from .factories import PVEmployeeFactory, PVStationFactory, WorkshopEmployeeFactory, WorkshopFactory
 
 
-def test_employee_registered_by_id_number_is_linked_and_counted(geo, registry, figures):
+def test_employee_registered_by_id_number_is_linked_and_counted(geo, users, registry, figures):
     workshop = WorkshopFactory(village=geo.jia1)
 
-    employee = workshop_employee_create(workshop=workshop, name="某某", id_number=registry.poverty.id_number.lower())
+    employee = workshop_employee_create(user=users.jia1_officer, workshop=workshop, name="某某",
+                                        id_number=registry.poverty.id_number.lower())
 
     assert employee.member == registry.poverty
     assert figures("employment.workshop_poverty_jobs") == {"employment.workshop_poverty_jobs": 1}
 
 
-def test_employee_not_in_the_registry_stays_unlinked(geo):
-    employee = workshop_employee_create(workshop=WorkshopFactory(village=geo.jia1), name="外地人")
+def test_employee_not_in_the_registry_stays_unlinked(geo, users):
+    employee = workshop_employee_create(user=users.jia1_officer, workshop=WorkshopFactory(village=geo.jia1), name="外地人")
     assert employee.member is None
 
 

@@ -38,8 +38,10 @@ def test_county_reviewer_sees_the_recorded_week_marked_compliant_on_the_team_pag
     from resident_teams import services
     from tests.resident_teams.factories import MONDAY
 
-    services.attendance_record(member=teams.jia.me, week_start=MONDAY, days_on_station=5, nights_on_station=4)
-    services.attendance_record(member=teams.jia.other, week_start=MONDAY, days_on_station=5, nights_on_station=3)
+    services.attendance_record(user=users.pinglu_reviewer, member=teams.jia.me, week_start=MONDAY, days_on_station=5,
+                               nights_on_station=4)
+    services.attendance_record(user=users.pinglu_reviewer, member=teams.jia.other, week_start=MONDAY,
+                               days_on_station=5, nights_on_station=3)
     login(page, "pinglu_reviewer")
     page.locator("#mainnav").get_by_role("link", name="驻村帮扶").click()
     expect(page.get_by_test_id("team-count")).to_have_text("1")

@@ -121,7 +121,7 @@ def test_a_new_workshop_employee_shows_at_once(city, users):
 
     assert _figures(users, WORKSHOP_KEYS) == {"employment.workshops": 1, "employment.workshop_jobs": 2,
                                              "employment.workshop_poverty_jobs": 1}
-    workshop_employee_create(workshop=Workshop.objects.get(name="甲一车间"), name="己",
+    workshop_employee_create(user=users.pinglu_reviewer, workshop=Workshop.objects.get(name="甲一车间"), name="己",
                              id_number=city.f.id_number, hired_on=datetime.date(2023, 8, 1))
     assert _figures(users, WORKSHOP_KEYS)["employment.workshop_jobs"] == 3
     assert _figures(users, WORKSHOP_KEYS)["employment.workshop_poverty_jobs"] == 2  # 己 is of 脱贫户 H3

@@ -5,7 +5,7 @@ step, a stale form loses nobody's change, and 户编号 say where the household 
 import datetime
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from monitoring import services
@@ -106,6 +106,28 @@ def test_admin_approval_action_goes_through_the_workflow_and_refuses_the_submitt
     record = MonitoringRecord.objects.get(pk=draft.pk)
     assert (record.status, record.township_reviewer) == (ReviewStatus.TOWNSHIP_APPROVED, colleague)
     assert record.events.filter(action="township_approve", user=colleague).count() == 1
+
+
+
+def test_the_township_step_belongs_to_the_township_clerks_not_the_county_reviewer(users, client_for, draft):
+    """村 → 乡镇 → 县: a county reviewer approves at the county only; a submitted record waits for the
+    township clerk (it is not on the reviewer's worklist and has no button on the household page)."""
+    services.monitoring_submit(user=users.jia1_officer, record=draft)
+    assert not users.pinglu_reviewer.has_perm("monitoring.review_township")
+    with pytest.raises(PermissionDenied, match="只有乡镇录入员可以进行乡镇审核"):
+        services.monitoring_township_review(user=users.pinglu_reviewer, record=draft)
+    with pytest.raises(PermissionDenied):
+        services.monitoring_reject(user=users.pinglu_reviewer, record=draft, reason="材料不全")
+    reviewer = client_for(users.pinglu_reviewer)
+    action = {"action": "approve_selected", "_selected_action": [str(draft.pk)]}
+    reviewer.post(reverse("admin:monitoring_monitoringrecord_changelist"), action)
+    assert MonitoringRecord.objects.get(pk=draft.pk).status == ReviewStatus.SUBMITTED
+    page = reviewer.get(reverse("monitoring:household_detail", args=[draft.household.code])).content.decode()
+    assert "乡镇审核通过" not in page
+    assert reviewer.get(reverse("monitoring:worklist")).context["records"] == []
+    services.monitoring_township_review(user=users.jia_clerk, record=draft)
+    services.monitoring_county_approve(user=users.pinglu_reviewer, record=draft)
+    assert MonitoringRecord.objects.get(pk=draft.pk).status == ReviewStatus.APPROVED
 
 
 # ---------------------------------------------------------------- no lost updates

@@ -172,3 +172,19 @@ def test_issue_admin_sidebar_lists_no_other_county_to_a_county_reviewer(users, c
     # The reviewer's own county is the only choice, so the county filter is not offered at all.
     assert list(sidebar(users.pinglu_reviewer)) == ["status", "source", "aspect"]
     assert len(sidebar(users.city_admin)["county"]) == 13
+
+
+def test_reviewer_cannot_attach_another_countys_inspection_or_household_to_an_issue(rect, users, pending, geo):
+    """Found by the generated test past the form's choices: 整改 records named their 暗访 and household
+    without asking whether the writer may refer to them."""
+    from monitoring.models import Household
+    from resident_teams.models import Inspection
+
+    xia_inspection = Inspection.objects.create(group="夏县暗访组", inspected_on=datetime.date(2023, 9, 12),
+                                               area_code=geo.bing1.code)
+    xia_household = Household.objects.create(code=f"{geo.bing1.code}0001", village=geo.bing1, head_name="户主")
+    for field, value in (("inspection", xia_inspection), ("household", xia_household)):
+        with pytest.raises(services.ValidationError, match="不在您的管辖范围内"):
+            services.issue_update(issue=pending, user=users.pinglu_reviewer, **{field: value})
+    issue = Issue.objects.get(pk=pending.pk)
+    assert (issue.inspection_id, issue.household_id) == (None, None)

@@ -53,32 +53,38 @@ def test_team_list_counts_member_weeks_inside_the_period_only(teams):
     assert (team.member_count, team.secretary_count, team.member_weeks, team.compliant_weeks) == (3, 1, 2, 1)
 
 
-def test_recording_a_week_keys_it_by_its_monday_and_corrects_it(teams):
+def test_recording_a_week_keys_it_by_its_monday_and_corrects_it(teams, users):
     thursday = MONDAY + datetime.timedelta(days=3)
-    services.attendance_record(member=teams.jia.me, week_start=thursday, days_on_station=4, nights_on_station=4)
-    week = services.attendance_record(member=teams.jia.me, week_start=MONDAY, days_on_station=5, nights_on_station=4)
+    services.attendance_record(user=users.team_user, member=teams.jia.me, week_start=thursday, days_on_station=4,
+                               nights_on_station=4)
+    week = services.attendance_record(user=users.team_user, member=teams.jia.me, week_start=MONDAY,
+                                      days_on_station=5, nights_on_station=4)
     assert AttendanceWeek.objects.get().week_start == MONDAY
     assert week.is_compliant
 
 
-def test_leave_needs_an_approver(teams):
+def test_leave_needs_an_approver(teams, users):
     with pytest.raises(ValidationError) as exc:
-        services.attendance_record(member=teams.jia.me, week_start=MONDAY, days_on_station=4, nights_on_station=4,
+        services.attendance_record(user=users.team_user, member=teams.jia.me, week_start=MONDAY, days_on_station=4,
+                                   nights_on_station=4,
                                    leave_days=1)
     assert "请假须填写审批人" in str(exc.value)
-    week = services.attendance_record(member=teams.jia.me, week_start=MONDAY, days_on_station=4, nights_on_station=4,
+    week = services.attendance_record(user=users.team_user, member=teams.jia.me, week_start=MONDAY,
+                                      days_on_station=4, nights_on_station=4,
                                       leave_days=1, leave_approved_by="县委组织部 刘部长")
     assert not week.is_compliant
 
 
-def test_more_than_seven_days_is_refused(teams):
+def test_more_than_seven_days_is_refused(teams, users):
     with pytest.raises(ValidationError):
-        services.attendance_record(member=teams.jia.me, week_start=MONDAY, days_on_station=8, nights_on_station=4)
+        services.attendance_record(user=users.team_user, member=teams.jia.me, week_start=MONDAY, days_on_station=8,
+                                   nights_on_station=4)
 
 
-def test_a_week_before_the_member_joined_is_refused(geo):
+def test_a_week_before_the_member_joined_is_refused(geo, users):
     member = TeamMemberFactory(team=WorkTeamFactory(village=geo.jia2), joined_on=MONDAY)
     with pytest.raises(ValidationError) as exc:
-        services.attendance_record(member=member, week_start=MONDAY - datetime.timedelta(days=7),
+        services.attendance_record(user=users.pinglu_reviewer, member=member,
+                                   week_start=MONDAY - datetime.timedelta(days=7),
                                    days_on_station=5, nights_on_station=4)
     assert "不在该队员的在岗期间内" in str(exc.value)

@@ -154,6 +154,7 @@ def test_team_member_cannot_visit_a_household_outside_the_station(teams, users, 
 
 
 def test_recalled_member_login_cannot_record(teams, users, client_for):
-    services.member_recall(member=teams.jia.me, recalled_on=datetime.date(2023, 1, 1), reason="不胜任")
+    services.member_recall(user=users.pinglu_reviewer, member=teams.jia.me, recalled_on=datetime.date(2023, 1, 1),
+                           reason="不胜任")
     response = client_for(users.team_user).get(reverse("resident_teams:my_records"))
     assert "您的账号未关联在岗驻村队员" in response.content.decode()

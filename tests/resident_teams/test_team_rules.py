@@ -24,8 +24,9 @@ def test_team_with_one_secretary_and_two_members_keeps_the_rule(teams):
     assert violations() == {}
 
 
-def test_team_without_a_serving_secretary_is_reported(teams):
-    services.member_recall(member=teams.jia.secretary, recalled_on=TODAY - datetime.timedelta(days=3), reason="不胜任")
+def test_team_without_a_serving_secretary_is_reported(teams, users):
+    services.member_recall(user=users.pinglu_reviewer, member=teams.jia.secretary,
+                           recalled_on=TODAY - datetime.timedelta(days=3), reason="不胜任")
     assert violations() == {"ZC-PL-001": ["没有在岗第一书记"]}
 
 
@@ -34,8 +35,8 @@ def test_team_with_two_secretaries_is_reported(teams):
     assert violations() == {"ZC-XX-001": ["有 2 名在岗第一书记（应为 1 名）"]}
 
 
-def test_team_with_a_secretary_and_one_member_is_reported(teams):
-    services.member_recall(member=teams.bing.m1, recalled_on=TODAY, reason="长期不在岗")
+def test_team_with_a_secretary_and_one_member_is_reported(teams, users):
+    services.member_recall(user=users.xia_reviewer, member=teams.bing.m1, recalled_on=TODAY, reason="长期不在岗")
     assert violations() == {"ZC-XX-001": ["除第一书记外在岗队员 1 名（至少 2 名）"]}
 
 
@@ -45,20 +46,20 @@ def test_team_of_six_is_reported(teams):
     assert violations() == {"ZC-XX-001": ["在岗 6 人（最多 5 人）"]}
 
 
-def test_member_who_left_before_the_date_does_not_count_but_did_before(teams):
+def test_member_who_left_before_the_date_does_not_count_but_did_before(teams, users):
     left = TODAY - datetime.timedelta(days=10)
-    services.member_recall(member=teams.jia.other, recalled_on=left, reason="工作调动不到位")
+    services.member_recall(user=users.pinglu_reviewer, member=teams.jia.other, recalled_on=left, reason="工作调动不到位")
     assert "ZC-PL-001" in violations()
     assert violations(on=left - datetime.timedelta(days=1)) == {}
 
 
-def test_recall_needs_a_reason(teams):
+def test_recall_needs_a_reason(teams, users):
     with pytest.raises(ValidationError):
-        services.member_recall(member=teams.jia.other, recalled_on=TODAY, reason=" ")
+        services.member_recall(user=users.pinglu_reviewer, member=teams.jia.other, recalled_on=TODAY, reason=" ")
 
 
 def test_team_page_warns_in_chinese_when_the_rule_is_broken(teams, users, client_for):
-    services.member_recall(member=teams.jia.other, recalled_on=TODAY, reason="不胜任")
+    services.member_recall(user=users.pinglu_reviewer, member=teams.jia.other, recalled_on=TODAY, reason="不胜任")
     response = client_for(users.pinglu_reviewer).get(reverse("resident_teams:team_detail", args=[teams.jia_team.pk]))
     assert response.status_code == 200
     assert "人员配备不符合要求" in response.content.decode()
@@ -73,7 +74,7 @@ def test_team_page_does_not_warn_when_the_rule_holds(teams, users, client_for):
 def test_admin_team_page_warns_when_the_rule_is_broken(teams, users, client_for):
     users.pinglu_reviewer.is_staff = True
     users.pinglu_reviewer.save()
-    services.member_recall(member=teams.jia.secretary, recalled_on=TODAY, reason="不胜任")
+    services.member_recall(user=users.pinglu_reviewer, member=teams.jia.secretary, recalled_on=TODAY, reason="不胜任")
     url = reverse("admin:resident_teams_workteam_change", args=[teams.jia_team.pk])
     response = client_for(users.pinglu_reviewer).get(url, follow=True)
     assert response.status_code == 200
@@ -94,18 +95,20 @@ def test_team_needs_exactly_one_station(geo):
         WorkTeamFactory(village=geo.jia1, township=geo.jia)
 
 
-def test_member_id_number_is_validated_and_normalised(geo):
-    team = services.team_create(code="ZC-PL-010", name="甲二村驻村工作队", village=geo.jia2,
-                                station_types={"demo_village"}, dispatch_unit="平陆县委组织部",
+def test_member_id_number_is_validated_and_normalised(geo, users):
+    team = services.team_create(user=users.pinglu_reviewer, code="ZC-PL-010", name="甲二村驻村工作队",
+                                village=geo.jia2, station_types={"demo_village"}, dispatch_unit="平陆县委组织部",
                                 dispatch_level="county", arrived_on=datetime.date(2023, 3, 1))
     assert (team.station_code, team.is_demo_village_station, team.is_poverty_village_station) == (
         "140829100201", True, False)
     good = make_id_number("140829", datetime.date(1988, 8, 8), 17, False)
     bad = good[:17] + ("0" if good[17] != "0" else "1")
     with pytest.raises(ValidationError, match="身份证号校验位错误"):
-        services.member_add(team=team, name="错号", id_number=bad, role=MemberRole.MEMBER, unit="县委组织部",
+        services.member_add(user=users.pinglu_reviewer, team=team, name="错号", id_number=bad, role=MemberRole.MEMBER,
+                            unit="县委组织部",
                             joined_on=datetime.date(2023, 3, 1))
     full_width = good[:17].translate(str.maketrans("0123456789", "０１２３４５６７８９")) + good[17].lower()
-    member = services.member_add(team=team, name="全角", id_number=f" {full_width} ", role=MemberRole.MEMBER,
+    member = services.member_add(user=users.pinglu_reviewer, team=team, name="全角", id_number=f" {full_width} ",
+                                 role=MemberRole.MEMBER,
                                  unit="县委组织部", joined_on=datetime.date(2023, 3, 1))
     assert member.id_number == good

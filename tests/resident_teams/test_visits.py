@@ -46,17 +46,19 @@ def test_relocation_site_station_covers_the_households_relocated_there(geo):
     assert list(selectors.station_households(team=team)) == [relocated]
 
 
-def test_visit_to_a_household_outside_the_station_is_refused(teams, geo):
+def test_visit_to_a_household_outside_the_station_is_refused(teams, geo, users):
     elsewhere = HouseholdFactory(village=geo.jia2)
     with pytest.raises(ValidationError) as exc:
-        services.visit_record(member=teams.jia.me, household=elsewhere, visited_on=MONDAY, content="走访")
+        services.visit_record(user=users.team_user, member=teams.jia.me, household=elsewhere, visited_on=MONDAY,
+                              content="走访")
     assert "该农户不在本工作队的派驻地" in str(exc.value)
 
 
-def test_visit_needs_content(teams, geo):
+def test_visit_needs_content(teams, geo, users):
     household = HouseholdFactory(village=geo.jia1)
     with pytest.raises(ValidationError):
-        services.visit_record(member=teams.jia.me, household=household, visited_on=MONDAY, content="  ")
+        services.visit_record(user=users.team_user, member=teams.jia.me, household=household, visited_on=MONDAY,
+                              content="  ")
 
 
 def test_township_station_covers_every_village_of_the_township(geo):

@@ -1,6 +1,7 @@
 """The data-entry (admin) pages of the geography, scoped by area."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from villages.models import Village
@@ -68,3 +69,22 @@ def test_autocomplete_of_villages_is_scoped(client_for, users):
         return
     codes = {row["id"] for row in response.json()["results"]}
     assert codes <= {"140829100200", "140829100201"}
+
+
+def test_a_relocation_sites_village_lies_in_its_township(geo, users, client_for):
+    """Found by the generated test past the form's choices: a 平陆 site could name a 夏县 village."""
+    from django.urls import reverse
+
+    from tests.admin_forms import admin_form_data
+    from villages.models import RelocationSite
+
+    site = RelocationSite.objects.create(name="甲镇安置点", county=geo.pinglu, township=geo.jia, village=geo.jia1)
+    site.village = geo.bing1
+    with pytest.raises(ValidationError, match="所在行政村须在所在乡镇内"):
+        site.full_clean()
+    client = client_for(users.pinglu_reviewer)
+    url = reverse("admin:villages_relocationsite_change", args=[site.pk])
+    data = admin_form_data(client.get(url))
+    data["village"] = geo.jia2.code
+    assert client.post(url, data).status_code == 302
+    assert RelocationSite.objects.get(pk=site.pk).village_id == geo.jia2.code
