@@ -18,11 +18,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from functools import partial
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from accounts.roles import Role, role_of
+from accounts.roles import role_of
+from yuncheng.idcard import validate_id_number
 
-from ..reading import CellError, RowError, Workbook, WorkbookRefused, clean_text, column_name
+from ..reading import CellError, RowError, Workbook, WorkbookRefused, clean_text, column_name, parse_choice
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +57,57 @@ def identity_text(value):
 MAX_FORMULA_ERRORS = 50
 # Uploads with more data rows than this are written by a background job after the preview, not in the request.
 BACKGROUND_ROWS = 20_000
+
+
+# ---- parsers and lookups shared by the workbooks
+
+BATCH = 2000
+
+
+def parse_id(value) -> str:
+    try:
+        return validate_id_number(value)
+    except ValidationError as exc:
+        raise CellError(exc.messages[0]) from None
+
+
+def parse_phone(value) -> str:
+    text = "".join(clean_text(value).split())
+    if len(text) > 30:
+        raise CellError("联系电话过长（最多 30 个字符）")
+    return text
+
+
+def labels(choices) -> tuple[str, ...]:
+    return tuple(label for _, label in choices)
+
+
+def choice(choices):
+    return partial(parse_choice, choices=choices)
+
+
+def text_of(limit: int):
+    def parse(value):
+        text = clean_text(value)
+        if len(text) > limit:
+            raise CellError(f"不能超过 {limit} 个字")
+        return text
+
+    return parse
+
+
+def chunks(items, size=BATCH):
+    items = list(items)
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def fetch(queryset, field, keys):
+    """Rows of ``queryset`` whose ``field`` is in ``keys``, queried in batches (SQLite's variable limit)."""
+    out = []
+    for chunk in chunks(keys):
+        out.extend(queryset.filter(**{f"{field}__in": chunk}))
+    return out
 
 
 @dataclass(frozen=True)
@@ -137,16 +192,10 @@ class Importer:
         self.role = role_of(user)
         self.result = ImportResult()
         self.rows: dict[str, list[Row]] = {}
-        self.touched_villages: set[str] = set()
         self.rows_read = 0
         self.on_rows = None
 
     # ---- helpers for subclasses
-    @property
-    def approves(self) -> bool:
-        """County reviewers and the city administrator import as county-approved data."""
-        return self.role in (Role.COUNTY_REVIEWER, Role.CITY_ADMIN)
-
     def error(self, row: Row | None, header: str, reason: str, *, sheet: str | None = None):
         sheet = sheet or (row.sheet if row else "")
         value = "" if row is None else row.raw.get(header, "")
@@ -162,11 +211,10 @@ class Importer:
         if action != "不变" and len(self.result.changes) < self.preview_limit:
             self.result.changes.append(Change(label, key, action, detail))
 
-    def upsert(self, label: str, key: str, owner, current, fields: dict, *, create: Callable[[], Any],
-               new: list, changed: list, village: str | None = None) -> str:
+    def upsert(self, label: str, key: str, current, fields: dict, *, create: Callable[[], Any],
+               new: list, changed: list) -> str:
         """Plan one keyed record: new (``create()`` goes to ``new``), changed field by field (``current`` goes to
-        ``changed``) or unchanged. ``owner`` is the household (or any object with ``village_id``) whose
-        village's summaries go stale when something is written; the action is returned."""
+        ``changed``) or unchanged; the action is returned."""
         if current is None:
             new.append(create())
             self.change(label, key, "新增")
@@ -181,13 +229,7 @@ class Importer:
             meta = type(current)._meta
             self.change(label, key, "修改", "、".join(str(meta.get_field(k.removesuffix("_id")).verbose_name)
                                                      for k in diff))
-        self.touch(village or getattr(owner, "village_id", None))
         return "新增" if current is None else "修改"
-
-    def touch(self, village_code: str | None):
-        """A record of this village is written: its dashboard summaries must be recomputed."""
-        if village_code:
-            self.touched_villages.add(village_code)
 
     def unique_rows(self, sheet: str, key: Callable[[dict], Any], header: str, what: str):
         """The sheet's parsed rows, each key once: a repeated key is an error naming the first row."""
