@@ -357,7 +357,11 @@ def run_import(importer_class: type[Importer], path, user, *, commit: bool, on_r
                                                    e.row or 0))
         return importer.result
     if commit and not importer.result.nothing_to_do:
-        with transaction.atomic():
-            importer.write()
+        try:
+            with transaction.atomic():
+                importer.write()
+        except ValidationError as exc:  # the service's own check of the whole plan: nothing was written
+            importer.result.errors += [RowError("", None, "", "", message) for message in exc.messages]
+            return importer.result
         importer.result.written = True
     return importer.result

@@ -191,3 +191,14 @@ def test_an_imported_change_refuses_a_form_opened_before_it(tmp_path, users, goo
     assert Member.objects.get(id_number=a).version >= 1
     with pytest.raises(ValidationError):
         version_check(household, opened.version)
+
+
+@pytest.mark.parametrize("code", ["123", "1408281002000001", "1408291002010001"])
+def test_import_refuses_a_household_code_that_is_not_its_villages(tmp_path, users, code):
+    """户编号 = the village's 12-digit code + 4 digits (Household.clean's rule, asked by the importer too)."""
+    a = person_id(1)
+    path = household_book(tmp_path / "户编号.xlsx", [household_row(code, head_id=a)], [member_row(code, "张三", a)])
+    errors = _errors(_import(path, users.pinglu_reviewer))
+    assert errors == [f"工作表「户信息」第 2 行「A列·户编号」（值：{code}）：户编号须为所在行政村代码 140829100200 加 4 位顺序号"
+                      "（0001–9999），如 1408291002000001"], errors
+    assert Household.objects.count() == 0
