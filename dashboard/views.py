@@ -301,6 +301,7 @@ class RecordListView(RecordMixin, TemplateView):
             table=table,
             total=table.paginator.count,
             export_url=f"{reverse('dashboard:records_export', kwargs={'key': metric.key})}?{query}",
+            export_in_background=table.paginator.count > exports.MAX_ROWS, export_limit=f"{exports.MAX_ROWS:,}",
             back_url=page_url(_page_of(metric), self.area, self.period),
             chain=[(a, f"{reverse('dashboard:records', kwargs={'key': metric.key})}?"
                        f"{urlencode({'year': self.period.year, 'quarter': self.period.quarter, 'area': a.code})}")

@@ -112,6 +112,8 @@ def test_drilldown_export_over_the_limit_runs_as_a_background_job(city, users, c
     settings.MEDIA_ROOT = tmp_path / "media"
     monkeypatch.setattr(exports, "MAX_ROWS", 1)
     client = client_for(users.city_leader)
+    page = client.get("/dashboard/records/issues.overdue/", {"year": 2023, "quarter": 3}).content.decode()
+    assert "超过 1 条，将在后台生成，完成后下载" in page
     response = client.get("/dashboard/records/issues.overdue/export/", {"year": 2023, "quarter": 3})
     job = ExportJob.objects.get(user=users.city_leader)
     assert response.status_code == 302 and response["Location"] == f"/reports/jobs/{job.pk}/"
