@@ -657,19 +657,20 @@ def households_import(*, user, plan: HouseholdImportPlan) -> set[str]:
     history = dict(default_user=user, default_change_reason=IMPORT_REASON, batch_size=BULK_BATCH)
     villages: set[str] = set()
 
+    # Written a batch at a time, history included: the history rows of 200,000 members are never all in memory.
     def create(model, rows):
         if hasattr(model, "version"):
             for row in rows:
                 row.version = 1
-        if rows:
-            bulk_create_with_history(rows, model, **history)
+        for chunk in _chunks(rows):
+            bulk_create_with_history(chunk, model, **history)
 
     def update(model, rows, fields):
         if hasattr(model, "version"):
             versions_up(rows)
             fields = (*fields, "version")
-        if rows:
-            bulk_update_with_history(rows, model, list(fields), **history)
+        for chunk in _chunks(rows):
+            bulk_update_with_history(chunk, model, list(fields), **history)
 
     for household in plan.households_new:
         household.created_by = user

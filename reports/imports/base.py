@@ -135,12 +135,12 @@ class SheetDef:
     help: str = ""
 
 
-@dataclass
+@dataclass(slots=True)  # 200,000 of them in a large upload
 class Row:
     sheet: str
     number: int
     values: dict[str, Any]
-    raw: dict[str, Any]
+    raw: tuple  # the cells as read (the values of error messages), by the sheet's column positions
     bad: bool = False  # a cell did not parse: the row still names its keys for cross-checks, nothing more
 
 
@@ -198,8 +198,8 @@ class Importer:
     # ---- helpers for subclasses
     def error(self, row: Row | None, header: str, reason: str, *, sheet: str | None = None):
         sheet = sheet or (row.sheet if row else "")
-        value = "" if row is None else row.raw.get(header, "")
         index = self._column_index.get(sheet, {}).get(header)
+        value = row.raw[index] if row is not None and index is not None and index < len(row.raw) else ""
         column = column_name(header, index) if index is not None else header
         self.result.errors.append(
             RowError(sheet=sheet, row=row.number if row else None, column=column,
@@ -289,6 +289,7 @@ class Importer:
                 self.result.errors.append(RowError(sheet.name, 1, header, "", f"缺少表头列「{header}」"))
             return rows
         columns = [(c, positions[c.header]) for c in sheet.columns if c.header in positions]
+        width = max(index for _, index in columns) + 1
         absent = {c.key: None for c in sheet.columns if c.header not in positions}
         for number, values in iterator:
             if not any(v is not None and clean_text(v) != "" for v in values):
@@ -296,10 +297,9 @@ class Importer:
             self.rows_read += 1
             if self.on_rows is not None and self.rows_read % 1000 == 0:
                 self.on_rows(self.rows_read)
-            parsed, raw, bad = dict(absent), {}, False
+            parsed, bad = dict(absent), False
             for col, index in columns:
                 value = values[index] if index < len(values) else None
-                raw[col.header] = value
                 if value is None or (isinstance(value, str) and value.strip() == ""):
                     if col.required:
                         self._cell_error(sheet.name, number, col, index, value, "必填项不能为空")
@@ -314,7 +314,7 @@ class Importer:
                     self._cell_error(sheet.name, number, col, index, value, str(exc))
                     parsed[col.key] = None
                     bad = True
-            rows.append(Row(sheet.name, number, parsed, raw, bad))
+            rows.append(Row(sheet.name, number, parsed, values[:width], bad))
         return rows
 
     def _cell_error(self, sheet, number, col, index, value, reason):
