@@ -126,6 +126,9 @@ def cleanup():
 
 def phase_ours(path: Path):
     _setup()
+    from django.conf import settings
+
+    settings.DEBUG = False  # as in the job worker: DEBUG keeps every SQL statement (the bulk INSERTs) in memory
     from monitoring.models import Household, Member
     from reports.imports import HouseholdImporter, run_import
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -135,11 +135,34 @@ class SheetDef:
     help: str = ""
 
 
+class RowValues(Mapping):
+    """A row's parsed values by column key: a list beside the sheet's one key → position map (a dict per
+    row would be most of the memory of a 200,000-row upload)."""
+
+    __slots__ = ("_keys", "_data")
+
+    def __init__(self, keys: dict[str, int], data: list):
+        self._keys, self._data = keys, data
+
+    def __getitem__(self, key):
+        return self._data[self._keys[key]]
+
+    def get(self, key, default=None):
+        index = self._keys.get(key)
+        return default if index is None else self._data[index]
+
+    def __iter__(self):
+        return iter(self._keys)
+
+    def __len__(self):
+        return len(self._keys)
+
+
 @dataclass(slots=True)  # 200,000 of them in a large upload
 class Row:
     sheet: str
     number: int
-    values: dict[str, Any]
+    values: RowValues
     raw: tuple  # the cells as read (the values of error messages), by the sheet's column positions
     bad: bool = False  # a cell did not parse: the row still names its keys for cross-checks, nothing more
 
@@ -288,33 +311,32 @@ class Importer:
             for header in missing:
                 self.result.errors.append(RowError(sheet.name, 1, header, "", f"缺少表头列「{header}」"))
             return rows
-        columns = [(c, positions[c.header]) for c in sheet.columns if c.header in positions]
-        width = max(index for _, index in columns) + 1
-        absent = {c.key: None for c in sheet.columns if c.header not in positions}
+        keys = {c.key: i for i, c in enumerate(sheet.columns)}
+        columns = [(c, keys[c.key], positions[c.header]) for c in sheet.columns if c.header in positions]
+        width = max(index for *_, index in columns) + 1
         for number, values in iterator:
             if not any(v is not None and clean_text(v) != "" for v in values):
                 continue
             self.rows_read += 1
             if self.on_rows is not None and self.rows_read % 1000 == 0:
                 self.on_rows(self.rows_read)
-            parsed, bad = dict(absent), False
-            for col, index in columns:
+            parsed, bad = [None] * len(keys), False
+            for col, slot, index in columns:
                 value = values[index] if index < len(values) else None
                 if value is None or (isinstance(value, str) and value.strip() == ""):
                     if col.required:
                         self._cell_error(sheet.name, number, col, index, value, "必填项不能为空")
                         bad = True
-                    parsed[col.key] = None if col.parse is not clean_text else ""
+                    parsed[slot] = None if col.parse is not clean_text else ""
                     continue
                 try:
                     if col.identity and isinstance(value, (int, float)):
                         value = identity_text(value)
-                    parsed[col.key] = col.parse(value)
+                    parsed[slot] = col.parse(value)
                 except CellError as exc:
                     self._cell_error(sheet.name, number, col, index, value, str(exc))
-                    parsed[col.key] = None
                     bad = True
-            rows.append(Row(sheet.name, number, parsed, values[:width], bad))
+            rows.append(Row(sheet.name, number, RowValues(keys, parsed), values[:width], bad))
         return rows
 
     def _cell_error(self, sheet, number, col, index, value, reason):
