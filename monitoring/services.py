@@ -648,9 +648,8 @@ def households_import(*, user, plan: HouseholdImportPlan) -> set[str]:
     birth date from the ID number, 家庭人口数 from the members, net and per-capita income, the review
     state of new identifications (submitted, or county-approved when the importer approves), 监测户.
     Every changed row counts its version up and every write has its history row. Returns the codes of the
-    villages whose records were written (their dashboard summaries are invalidated)."""
-    from dashboard.village_summaries import summaries_invalidate  # dashboard reads monitoring: no import cycle
-
+    villages whose records were written: bulk writes send no signals, so the caller tells the dashboard
+    (``dashboard.village_summaries.summaries_invalidate``; a domain app does not import the dashboard)."""
     problems = _import_check(user, plan)
     if problems:
         raise ValidationError(problems)
@@ -704,7 +703,6 @@ def households_import(*, user, plan: HouseholdImportPlan) -> set[str]:
     villages |= {r.household.village_id for r in [*plan.incomes_new, *plan.incomes_changed, *plan.measures_new,
                                                   *plan.measures_changed]}
     villages |= _import_records(user, plan, create, update)
-    summaries_invalidate(village_codes=villages)
     return villages
 
 

@@ -20,6 +20,7 @@ from functools import partial
 from django.db.models import Count
 
 from accounts.scoping import user_covers_area
+from dashboard.village_summaries import summaries_invalidate
 from monitoring.models import (
     AssistanceMeasure,
     Education,
@@ -166,7 +167,8 @@ class HouseholdImporter(Importer):
         self._plan_records()
 
     def write(self):
-        households_import(user=self.user, plan=self.todo)
+        villages = households_import(user=self.user, plan=self.todo)
+        summaries_invalidate(village_codes=villages)  # bulk writes send no signals
 
     # ------------------------------------------------------------------ 户信息
     def _plan_households(self, existing):
