@@ -7,6 +7,7 @@ Every function checks the user's scope with the accounts function, runs ``full_c
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -534,6 +535,31 @@ def import_may_change_record(*, user, record: MonitoringRecord) -> bool:
     return imports_as_approved(user) or record.status in EDITABLE_STATUSES
 
 
+class NewMember(NamedTuple):
+    """A member an import adds (a tuple, not a model instance: 200,000 instances would not fit the memory
+    budget; the service makes the instances a batch at a time)."""
+
+    household: Household
+    id_number: str
+    name: str
+    relation: str
+    education: str
+    school_status: str
+    health: str
+    labour_skill: str
+    has_medical_insurance: bool
+
+
+class NewEmployment(NamedTuple):
+    """A year of employment an import adds, of a member named by ID number (new or stored)."""
+
+    id_number: str
+    year: int
+    location: str
+    months: int
+    channel: str
+
+
 @dataclass
 class HouseholdImportPlan:
     """What an import of the 住户信息 workbook would write: unsaved new rows and loaded rows with their
@@ -543,9 +569,9 @@ class HouseholdImportPlan:
 
     households_new: list[Household] = field(default_factory=list)
     households_changed: list[Household] = field(default_factory=list)
-    members_new: list[Member] = field(default_factory=list)
+    members_new: list[NewMember] = field(default_factory=list)
     members_changed: list[Member] = field(default_factory=list)
-    employments_new: list[Employment] = field(default_factory=list)
+    employments_new: list[NewEmployment] = field(default_factory=list)
     employments_changed: list[Employment] = field(default_factory=list)
     incomes_new: list[IncomeRecord] = field(default_factory=list)
     incomes_changed: list[IncomeRecord] = field(default_factory=list)
@@ -583,8 +609,7 @@ def _import_check(user, plan: HouseholdImportPlan) -> list[str]:
     referred |= {r.household.pk for r in [*plan.incomes_new, *plan.incomes_changed, *plan.measures_new,
                                           *plan.measures_changed, *plan.records_new, *plan.records_changed]
                  if r.household.pk}
-    referred |= {e.member.household.pk for e in [*plan.employments_new, *plan.employments_changed]
-                 if e.member.household.pk}
+    referred |= {e.member.household.pk for e in plan.employments_changed}
     stored = _stored(Household, referred, "village_id")
     for household in [*plan.households_new, *plan.households_changed]:
         if not user_covers_area(user, household.village_id):
@@ -603,11 +628,30 @@ def _import_check(user, plan: HouseholdImportPlan) -> list[str]:
         problems.append(f"新增农户须同时登记户主：户编号 {'、'.join(headless[:5])} 没有户主成员")
     for member in plan.members_new:
         try:
-            member.id_number = validate_id_number(member.id_number)
+            validate_id_number(member.id_number)
         except ValidationError as exc:
             problems.append(f"身份证号 {member.id_number}：{exc.messages[0]}")
+    new_ids = {m.id_number for m in plan.members_new}
+    stored_members = _members_of(plan.employments_new, new_ids)
+    unknown = {e.id_number for e in plan.employments_new} - new_ids - set(stored_members)
+    if unknown:
+        problems.append(f"身份证号 {'、'.join(sorted(unknown)[:5])} 的人员不在系统中，不能导入其务工情况")
+    outside = sorted(n for n, (_, village) in stored_members.items() if not user_covers_area(user, village))
+    if outside:
+        problems.append(f"身份证号 {'、'.join(outside[:5])} 等 {len(outside)} 人登记在您管辖范围以外的户")
     problems += _import_check_records(user, plan)
     return problems
+
+
+def _members_of(employments, new_ids) -> dict[str, tuple[int, str]]:
+    """{ID number: (member id, village code)} of the stored members the new employments are of."""
+    wanted = {e.id_number for e in employments} - new_ids
+    out = {}
+    for chunk in _chunks(wanted):
+        for number, pk, village in Member.objects.filter(id_number__in=chunk).values_list(
+                "id_number", "pk", "household__village_id"):
+            out[number] = (pk, village)
+    return out
 
 
 def _import_check_records(user, plan: HouseholdImportPlan) -> list[str]:
@@ -677,18 +721,25 @@ def households_import(*, user, plan: HouseholdImportPlan) -> set[str]:
     _fill_pks(plan.households_new, Household, "code")
     update(Household, plan.households_changed, HOUSEHOLD_IMPORT_FIELDS)
     villages |= {h.village_id for h in [*plan.households_new, *plan.households_changed]}
-    for member in plan.members_new:
-        member.household_id = member.household.pk
-        member.sex, member.birth_date = id_sex(member.id_number), id_birth_date(member.id_number)
-    create(Member, plan.members_new)
-    _fill_pks(plan.members_new, Member, "id_number")
+    employed = {e.id_number for e in plan.employments_new}
+    stored = _members_of(plan.employments_new, {m.id_number for m in plan.members_new})
+    member_ids = {number: pk for number, (pk, _) in stored.items()}
+    villages |= {village for _, village in stored.values()}
+    for chunk in _chunks(plan.members_new):
+        members = [Member(household_id=m.household.pk, id_number=m.id_number, name=m.name, relation=m.relation,
+                          education=m.education, school_status=m.school_status, health=m.health,
+                          labour_skill=m.labour_skill, has_medical_insurance=m.has_medical_insurance,
+                          sex=id_sex(m.id_number), birth_date=id_birth_date(m.id_number)) for m in chunk]
+        create(Member, members)
+        _fill_pks(members, Member, "id_number")
+        member_ids.update((m.id_number, m.pk) for m in members if m.id_number in employed)
     update(Member, plan.members_changed, MEMBER_IMPORT_FIELDS)
     villages |= {m.household.village_id for m in [*plan.members_new, *plan.members_changed]}
-    for employment in plan.employments_new:
-        employment.member_id = employment.member.pk
-    create(Employment, plan.employments_new)
+    for chunk in _chunks(plan.employments_new):
+        create(Employment, [Employment(member_id=member_ids[e.id_number], year=e.year, location=e.location,
+                                       months=e.months, channel=e.channel) for e in chunk])
     update(Employment, plan.employments_changed, EMPLOYMENT_IMPORT_FIELDS)
-    villages |= {e.member.household.village_id for e in [*plan.employments_new, *plan.employments_changed]}
+    villages |= {e.member.household.village_id for e in plan.employments_changed}
     sizes = _import_sizes(plan)
     for record in [*plan.incomes_new, *plan.incomes_changed]:
         record.household_id = record.household.pk

@@ -48,6 +48,8 @@ from monitoring.services import (
     EMPLOYMENT_IMPORT_FIELDS,
     INCOME_IMPORT_FIELDS,
     HouseholdImportPlan,
+    NewEmployment,
+    NewMember,
     households_import,
     import_may_change_record,
     imports_as_approved,
@@ -292,7 +294,7 @@ class HouseholdImporter(Importer):
                 self.error(row, "身份证号", f"该身份证号已登记在其他户（{where}），不能重复登记")
                 continue
             self.upsert("成员", v["id_number"], current, fields,
-                        create=lambda h=household, f=fields: Member(household=h, id_number=v["id_number"], **f),
+                        create=lambda h=household, f=fields: NewMember(household=h, id_number=v["id_number"], **f),
                         new=self.todo.members_new, changed=self.todo.members_changed)
             if current is None:
                 self.sizes[v["household"]] += 1
@@ -341,7 +343,8 @@ class HouseholdImporter(Importer):
                 continue
             self.jobs.append((member, row.values["year"], row.values, row, "年度"))
         existing = {(e.member_id, e.year): e for e in fetch(
-            Employment.objects.all(), "member_id", {m.pk for m, *_ in self.jobs if m.pk})}
+            Employment.objects.select_related("member__household"), "member_id",
+            {m.pk for m, *_ in self.jobs if getattr(m, "pk", None)})}
         seen: dict[tuple[str, int], Row] = {}
         for member, year, v, row, year_header in self.jobs:
             key = (member.id_number, year)
@@ -352,8 +355,8 @@ class HouseholdImporter(Importer):
             seen[key] = row
             fields = dict(location=v["location"], months=v["months"], channel=v.get("channel") or EmploymentChannel.SELF)
             assert tuple(fields) == EMPLOYMENT_IMPORT_FIELDS
-            self.upsert("务工", f"{member.id_number} {year} 年", existing.get((member.pk, year)) if member.pk else None,
-                        fields, create=lambda m=member, y=year, f=fields: Employment(member=m, year=y, **f),
+            self.upsert("务工", f"{member.id_number} {year} 年", existing.get((getattr(member, "pk", None), year)),
+                        fields, create=lambda m=member, y=year, f=fields: NewEmployment(m.id_number, y, **f),
                         new=self.todo.employments_new, changed=self.todo.employments_changed)
 
     # ------------------------------------------------------------------ 收入, 帮扶措施: rows of a household

@@ -15,8 +15,14 @@ from .factories import id_number
 
 def _family(code: str, village: str, head_id: str | None = None) -> services.HouseholdImportPlan:
     household = Household(code=code, village_id=village, head_name="赵大")
-    head = Member(household=household, name="赵大", id_number=head_id or id_number(), relation=Relation.HEAD)
+    head = _member(household, "赵大", head_id or id_number(), Relation.HEAD)
     return services.HouseholdImportPlan(households_new=[household], members_new=[head])
+
+
+def _member(household, name, number, relation) -> services.NewMember:
+    return services.NewMember(household=household, id_number=number, name=name, relation=relation, education="junior",
+                              school_status="none", health="healthy", labour_skill="ordinary",
+                              has_medical_insurance=True)
 
 
 def _refused(user, plan) -> str:
@@ -40,13 +46,13 @@ def test_bulk_import_refuses_a_village_outside_the_writers_area(users, geo):
 
 def test_bulk_import_refuses_a_new_household_without_its_head(users, geo):
     plan = _family("1408291002000001", "140829100200")
-    plan.members_new[0].relation = Relation.SPOUSE
+    plan.members_new[0] = plan.members_new[0]._replace(relation=Relation.SPOUSE)
     assert "新增农户须同时登记户主" in _refused(users.pinglu_reviewer, plan)
     assert Household.objects.count() == 0
 
 
 def test_bulk_import_refuses_a_member_added_to_a_household_outside_the_area(users, geo, family):
-    newcomer = Member(household=family, name="外来", id_number=id_number(), relation=Relation.SON)
+    newcomer = _member(family, "外来", id_number(), Relation.SON)
     message = _refused(users.jia2_officer, services.HouseholdImportPlan(members_new=[newcomer]))
     assert f"户编号 {family.code} 等 1 户已登记在您管辖范围以外的行政村" in message
     assert family.members.count() == 2
@@ -65,8 +71,7 @@ def test_bulk_import_never_moves_a_record_along_the_workflow(users, draft):
 def test_bulk_import_derives_size_sex_birth_date_and_versions(users, geo):
     plan = _family("1408291002000001", "140829100200", head_id=id_number(born=datetime.date(1970, 2, 3), male=False))
     plan.households_new[0].size = 9  # whatever the planner thought: the members decide
-    plan.members_new.append(Member(household=plan.households_new[0], name="赵二", id_number=id_number(),
-                                   relation=Relation.SON))
+    plan.members_new.append(_member(plan.households_new[0], "赵二", id_number(), Relation.SON))
     villages = services.households_import(user=users.pinglu_reviewer, plan=plan)
     household = Household.objects.get()
     assert villages == {"140829100200"}
