@@ -13,6 +13,7 @@ Re-importing the same file finds every row unchanged and writes nothing.
 from __future__ import annotations
 
 import logging
+import sys
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -133,6 +134,12 @@ class SheetDef:
     columns: tuple[Col, ...]
     required: bool = True
     help: str = ""
+
+
+def _shared(values: tuple) -> tuple:
+    """The cells of a row with their short texts (是/否, 初中, 健康, …) shared between rows: a file whose
+    strings are stored inline gives every row its own copies, most of a large upload's memory."""
+    return tuple(sys.intern(v) if isinstance(v, str) and len(v) <= 12 else v for v in values)
 
 
 class RowValues(Mapping):
@@ -336,7 +343,7 @@ class Importer:
                 except CellError as exc:
                     self._cell_error(sheet.name, number, col, index, value, str(exc))
                     bad = True
-            rows.append(Row(sheet.name, number, RowValues(keys, parsed), values[:width], bad))
+            rows.append(Row(sheet.name, number, RowValues(keys, parsed), _shared(values[:width]), bad))
         return rows
 
     def _cell_error(self, sheet, number, col, index, value, reason):
