@@ -11,8 +11,8 @@ from django.http import HttpResponseRedirect
 
 from .middleware import INTEGRITY_MESSAGE
 from .models import Profile
-from .roles import CITY_CODE, CITY_NAME, Role, role_of
-from .scoping import ADD, CHANGE, DELETE, VIEW, area_filter, instance_in_scope, referable, scope
+from .roles import Role, role_of
+from .scoping import ADD, CHANGE, DELETE, VIEW, area_filter, covers_platform, instance_in_scope, referable, scope
 from .versioning import version_check
 
 
@@ -25,7 +25,8 @@ def area_choices(user) -> list[tuple[str, str]]:
     write for, each labelled with its code."""
     from villages.models import County, Township, Village
 
-    choices = [(CITY_CODE, f"{CITY_NAME}（{CITY_CODE}）")] if role_of(user) == Role.CITY_ADMIN else []
+    profile = user.profile if role_of(user) == Role.CITY_ADMIN else None
+    choices = [(profile.area_code, f"{profile.area_name}（{profile.area_code}）")] if profile else []
     for model in (County, Township, Village):
         choices += [(code, f"{name}（{code}）") for code, name in
                     referable(model.objects.order_by("code"), user).filter(**_inside(user)).values_list("code", "name")]
@@ -34,7 +35,7 @@ def area_choices(user) -> list[tuple[str, str]]:
 
 def _inside(user) -> dict:
     # Referable geography includes the areas above the user's own; an area field takes only those inside.
-    return {} if role_of(user) == Role.CITY_ADMIN else area_filter("code", user.profile.area_code)
+    return {} if covers_platform(user) else area_filter("code", user.profile.area_code)
 
 
 class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):

@@ -1,7 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
-from .roles import CITY_CODE, CITY_NAME, Role
+from .roles import Role
 
 
 class ProfileModelBackend(ModelBackend):
@@ -25,9 +25,13 @@ class ProfileModelBackend(ModelBackend):
 
 def with_superuser_profile(user):
     """A superuser made with ``createsuperuser`` has no profile; without a role every page would refuse
-    them. They are the city administrator (an unsaved stand-in: nothing is written on their behalf)."""
+    them. They are the city administrator of the platform's whole area — the city, or the province (an unsaved
+    stand-in: nothing is written on their behalf)."""
     if user.is_superuser and not hasattr(user, "profile"):
+        from villages.selectors import platform_area
+
         from .models import Profile
 
-        user.profile = Profile(role=Role.CITY_ADMIN, area_code=CITY_CODE, area_name=CITY_NAME)
+        area = platform_area()
+        user.profile = Profile(role=Role.CITY_ADMIN, area_code=area.code, area_name=area.name)
     return user

@@ -27,9 +27,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
-from villages.models import CITY_CODE, area_prefix
+from villages.models import area_bounds, area_prefix, platform_area_code
 
-from .roles import AREA_ROLES, Role, role_of
+from .roles import AREA_ROLES, role_of
 
 VIEW = "view"
 ADD = "add"
@@ -44,16 +44,15 @@ def area_filter(path: str, code: str) -> dict[str, str]:
     on any collation and on SQLite (where Django's ``LIKE … ESCAPE`` never uses an index), and the
     PostgreSQL planner estimates it well under a LIMIT. Codes are digit strings, so the range holds
     exactly the codes that start with the prefix."""
-    prefix = area_prefix(code)
-    upper = str(int(prefix) + 1).zfill(len(prefix))
-    return {f"{path}__gte": prefix, f"{path}__lt": upper}
+    lowest, upper = area_bounds(code)
+    return {f"{path}__gte": lowest, f"{path}__lt": upper}
 
 
 def in_area(queryset: QuerySet, path: str, code: str | None) -> QuerySet:
     """``queryset`` narrowed to the records whose code at ``path`` lies inside the area ``code``. No code,
-    or the city's, leaves it as it is: every record of the platform lies in the city, and a range that
-    holds every row only misleads the planner."""
-    if not code or area_prefix(code) == area_prefix(CITY_CODE):
+    or the platform's whole area (the city, or the province), leaves it as it is: every record of the
+    platform lies in it, and a range that holds every row only misleads the planner."""
+    if not code or area_prefix(code) == area_prefix(platform_area_code()):
         return queryset
     return queryset.filter(**area_filter(path, code))
 
@@ -74,7 +73,14 @@ def user_covers_area(user, code: str | None) -> bool:
     role = role_of(user)
     if role not in AREA_ROLES:
         return False
-    return code_in_area(code or CITY_CODE, user.profile.area_code)
+    return code_in_area(code or platform_area_code(), user.profile.area_code)
+
+
+def covers_platform(user) -> bool:
+    """Whether an area-role user's area is the platform's whole area (the city administrator of a
+    one-city platform; in a province, only a user of the province — a city administrator then is one
+    city's). Such a user's queries need no area filter."""
+    return role_of(user) in AREA_ROLES and area_prefix(user.profile.area_code) == area_prefix(platform_area_code())
 
 
 def _area_lookup(model: type[Model]) -> str | None:
@@ -122,7 +128,7 @@ def scope(queryset: QuerySet, user, action: str = VIEW) -> QuerySet:
         return queryset.filter(pk__in=owned)
     if role not in AREA_ROLES:
         return queryset.none()
-    if lookup is None or role == Role.CITY_ADMIN:
+    if lookup is None or covers_platform(user):
         return queryset
     return queryset.filter(**area_filter(_filter_path(model, lookup), user.profile.area_code))
 
@@ -159,7 +165,7 @@ def _new_instance_in_scope(user, obj: Model, action: str) -> bool:
     opts = obj._meta
     if not user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}"):
         return False
-    if role == Role.CITY_ADMIN:
+    if covers_platform(user):
         return True
     owner_lookup = getattr(type(obj), "SCOPE_OWNER_LOOKUPS", {}).get(role)
     if owner_lookup or role not in AREA_ROLES:
@@ -173,7 +179,7 @@ def _new_instance_in_scope(user, obj: Model, action: str) -> bool:
 
 def _ancestor_codes(code: str) -> list[str]:
     """The county and township codes above an area (not the city's: that would be everything)."""
-    return [code[:n] for n in (6, 9) if len(code) > n and code[:n] != CITY_CODE]
+    return [code[:n] for n in (6, 9) if len(code) > n and not (n == 6 and code[:n].endswith("00"))]
 
 
 def referable(queryset: QuerySet, user) -> QuerySet:
@@ -191,14 +197,14 @@ def referable(queryset: QuerySet, user) -> QuerySet:
     if role is None:
         return queryset.none()
     if model is get_user_model():
-        if role == Role.CITY_ADMIN:
+        if covers_platform(user):
             return queryset.filter(profile__isnull=False)
         if role not in AREA_ROLES:
             return queryset.none()
         return queryset.filter(**area_filter("profile__area_code", user.profile.area_code))
     reference_lookup = getattr(model, "REFERENCE_AREA_LOOKUP", None)
     lookup = reference_lookup or _area_lookup(model)
-    if lookup is None or role == Role.CITY_ADMIN:
+    if lookup is None or covers_platform(user):
         return queryset
     owner_lookup = getattr(model, "SCOPE_OWNER_LOOKUPS", {}).get(role)
     if owner_lookup and not reference_lookup:

@@ -7,6 +7,13 @@
 Prints the median and p95 of many runs for: the city dashboard's HTML; each of its chart JSON views; the
 HTML plus all its charts (what one page view costs the server); /api/metrics/; a section dashboard; a
 county leader's dashboard; and, once, the cost of rebuilding every village summary after a bulk write.
+
+On the simulated province (`PLATFORM_AREA=140000`, `seed_demo --province`) it also measures the province
+dashboard (province_leader: 山西省, the 11 cities as rows) and a city dashboard inside the province (the 运城
+city administrator, and taiyuan's city01_admin), each as one page view (HTML + its 8 charts):
+
+    PLATFORM_AREA=140000 DATABASE_URL=postgres://postgres@127.0.0.1:5432/i21_province \
+        .venv/bin/python bench/dashboard_bench.py
 """
 
 import os
@@ -38,6 +45,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from dashboard.pages import HOME  # noqa: E402
 from dashboard.periods import Period  # noqa: E402
 from dashboard.village_summaries import refresh_summaries, summaries_ensure, summaries_invalidate  # noqa: E402
+from villages.selectors import province_platform  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", "30"))
 YEAR, QUARTER = 2023, 3
@@ -86,12 +94,18 @@ def main():
 
     print(f"  households {Household.objects.count():,}   persons {Member.objects.count():,}")
 
+    if os.environ.get("BENCH_SKIP_REBUILD"):  # the summaries the seed built are kept
+        return after_rebuild()
     # A bulk write (the seed, an import) forgets every summary: the first read rebuilds what it needs.
     summaries_invalidate()
     start = time.perf_counter()
     refresh_summaries(periods=[Period(YEAR, QUARTER), Period(YEAR - 1, QUARTER), Period(YEAR - 2, QUARTER)])
     print(f"  rebuild of every village summary, 3 periods (once, after a bulk write): "
           f"{time.perf_counter() - start:.2f} s")
+    after_rebuild()
+
+
+def after_rebuild():
     leader = client_for("city_leader")
     get(leader, "/api/metrics/")
     one = "140829100200"
@@ -125,7 +139,33 @@ def main():
     line("drill-down monitoring.persons (city, page 1)",
          lambda: get(leader, "/dashboard/records/monitoring.persons/"))
     print(f"  sum of medians: HTML {home:.1f} + charts {chart_total:.1f} = {home + chart_total:.1f} ms")
+    if province_platform():
+        province()
     reset_queries()
+
+
+def page_view_of(client, params=None):
+    def view():
+        get(client, "/", params or Q)
+        query = {**Q, **(params or {})}
+        for name in HOME.charts:
+            get(client, f"/dashboard/charts/{name}/", query)
+    return view
+
+
+def province():
+    """The province's dashboard (11 cities as rows) and city dashboards inside the province."""
+    print("  province (PLATFORM_AREA=140000):")
+    leader = client_for("province_leader")
+    line("province 首页 HTML (province_leader, 山西省)", lambda: get(leader, "/"))
+    line("province 首页 HTML + 8 charts (one page view)", page_view_of(leader), runs=max(10, RUNS // 3))
+    line("/api/metrics/ (province, every key)", lambda: get(leader, "/api/metrics/"))
+    line("city 首页 HTML + 8 charts, province_leader at 运城", page_view_of(leader, {"area": "140800"}),
+         runs=max(10, RUNS // 3))
+    line("city 首页 HTML + 8 charts (运城 city_admin)", page_view_of(client_for("city_admin")),
+         runs=max(10, RUNS // 3))
+    line("city 首页 HTML + 8 charts (太原 city01_admin)", page_view_of(client_for("city01_admin")),
+         runs=max(10, RUNS // 3))
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
 from accounts.scoping import scope, user_covers_area
-from villages.selectors import CITY, Area, area_children
+from villages.selectors import Area, area_children, platform_area
 from yuncheng.numbers import percent, round_half_up
 
 from . import drilldown
@@ -299,7 +299,7 @@ def metrics_of_section(section: str) -> list[Metric]:
 
 
 def _check_scope(user, area: Area | None) -> Area:
-    area = area or CITY
+    area = area or platform_area()
     if not user_covers_area(user, area.code):
         raise PermissionDenied("该区域不在您的管辖范围内")
     return area
@@ -351,9 +351,10 @@ def metric_values_by_child(*, user, area: Area | None, year: int, quarter: int, 
     if not children:
         return []
     metrics = _metrics(keys)
-    grouped = _parts(metrics, area, Period(year, quarter), len(children[0].code))
+    # Sources group by the children's prefix (a city 140100 → "1401"; below a city prefix and code agree).
+    grouped = _parts(metrics, area, Period(year, quarter), len(children[0].prefix))
     return [
-        (child, {metric.key: metric.compute(_parts_of(grouped, child.code)) for metric in metrics})
+        (child, {metric.key: metric.compute(_parts_of(grouped, child.prefix)) for metric in metrics})
         for child in children
     ]
 

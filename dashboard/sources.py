@@ -18,8 +18,8 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import Substr
 
 from accounts.scoping import code_in_area, in_area
-from villages.models import Village
-from villages.selectors import LEVEL_CITY, Area
+from villages.models import Village, parent_code
+from villages.selectors import Area
 
 from .periods import Period
 from .village_summaries import summaries_ensure, summary_totals
@@ -116,27 +116,24 @@ def employment_targets(*, area: Area, period: Period, group_len: int | None) -> 
     """The migrant-work target of the area for the year: its own, else the sum of its children's."""
     from monitoring.models import EmploymentTarget
 
-    rows = list(in_area(EmploymentTarget.objects.filter(year=period.year), "area_code", area.code)
-                .values_list("area_code", "migrant_target"))
+    targets = dict(in_area(EmploymentTarget.objects.filter(year=period.year), "area_code", area.code)
+                   .values_list("area_code", "migrant_target"))
 
-    def target_of(code: str, child_len: int | None) -> int:
-        own = [target for c, target in rows if c == code]
-        if own:
-            return own[0]
-        return sum(target for c, target in rows if child_len and len(c) == child_len and code_in_area(c, code))
+    def target_of(code: str) -> int:
+        if code in targets:
+            return targets[code]
+        return sum(target for c, target in targets.items() if parent_code(c) == code)
 
-    child_len = {6: 9, 9: 12}.get(len(area.code)) if area.level != LEVEL_CITY else 6
     if group_len is None:
-        return {"": {"migrant_target": target_of(area.code, child_len)}}
-    grandchild_len = {6: 9, 9: 12}.get(group_len)
+        return {"": {"migrant_target": target_of(area.code)}}
+    # Each child area (a city 140100, grouped as "1401"; a county; a township) that has a target or a
+    # target below it.
+    children = {code[:group_len] for code in targets if len(code) >= group_len and code_in_area(code, area.code)}
     result = {}
-    for code, _ in rows:
-        if len(code) == group_len and code_in_area(code, area.code):
-            result[code] = {"migrant_target": target_of(code, grandchild_len)}
-    for code, _ in rows:
-        if grandchild_len and len(code) == grandchild_len:
-            parent = code[:group_len]
-            result.setdefault(parent, {"migrant_target": target_of(parent, grandchild_len)})
+    for group in children:
+        child = group + "00" if group_len == 4 else group
+        if child != area.code:
+            result[group] = {"migrant_target": target_of(child)}
     return result
 
 

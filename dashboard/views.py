@@ -14,10 +14,10 @@ from django.views import View
 from django.views.generic import TemplateView
 from django_tables2 import RequestConfig
 
-from accounts.roles import AREA_ROLES, CITY_CODE, Role, role_of
+from accounts.roles import AREA_ROLES, Role, role_of
 from accounts.scoping import user_covers_area
 from accounts.views import RoleRequiredMixin
-from villages.selectors import LEVEL_CITY, area_children, area_get
+from villages.selectors import area_children, area_get, is_platform_area, platform_area
 
 from . import charts, exports
 from .catalogue import METRICS, metric_records, metric_values, metric_values_by_child
@@ -27,7 +27,7 @@ from .periods import PeriodError, period_choices, period_has_data, period_parse,
 from .drilldown import RECORD_LISTS
 from .tables import comparison_table, record_table
 
-LEVEL_LABELS = {"city": "区县", "county": "乡镇", "township": "行政村", "village": "行政村"}
+LEVEL_LABELS = {"province": "市", "city": "区县", "county": "乡镇", "township": "行政村", "village": "行政村"}
 
 # Sections whose registry figures exist only for the quarters that have income and employment records:
 # outside them the figure is "no data" (—), not 0.
@@ -60,7 +60,8 @@ def parse_area_period(request):
     code = (request.GET.get("area") or "").strip()
     if not code:
         profile = getattr(request.user, "profile", None)
-        code = profile.area_code if profile is not None and role_of(request.user) in AREA_ROLES else CITY_CODE
+        own = profile is not None and role_of(request.user) in AREA_ROLES
+        code = profile.area_code if own else platform_area().code
     area = area_get(code=code)
     if area is None:
         raise BadRequest(f"区域代码不存在：{code}")
@@ -71,7 +72,7 @@ def parse_area_period(request):
 
 def page_url(name: str, area, period, **extra) -> str:
     params = {"year": period.year, "quarter": period.quarter}
-    if area.level != LEVEL_CITY:
+    if not is_platform_area(area):
         params["area"] = area.code
     params.update(extra)
     return f"{reverse(f'dashboard:{name}')}?{urlencode(params)}"
@@ -81,7 +82,7 @@ def records_url(key: str, area, period) -> str | None:
     if METRICS[key].records is None:
         return None
     params = {"year": period.year, "quarter": period.quarter}
-    if area.level != LEVEL_CITY:
+    if not is_platform_area(area):
         params["area"] = area.code
     return f"{reverse('dashboard:records', kwargs={'key': key})}?{urlencode(params)}"
 
@@ -144,7 +145,7 @@ class DashboardView(RoleRequiredMixin, AreaPeriodMixin, TemplateView):
             )
             RequestConfig(self.request, paginate=False).configure(table)
         chart_params = {"year": period.year, "quarter": period.quarter}
-        if area.level != LEVEL_CITY:
+        if not is_platform_area(area):
             chart_params["area"] = area.code
         chart_query = urlencode(chart_params)
         return super().get_context_data(

@@ -4,7 +4,6 @@ import datetime
 
 from django import forms
 
-from accounts.roles import CITY_CODE
 from accounts.scoping import user_area_code
 from dashboard.periods import period_default
 from villages.selectors import area_children, area_get
@@ -16,7 +15,7 @@ MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 def area_choices(user) -> list[tuple[str, str]]:
     """The user's own area and the areas one level down (a county reviewer: the county and its townships)."""
-    area = area_get(code=user_area_code(user) or CITY_CODE)
+    area = area_get(code=user_area_code(user))  # none: the platform's whole area
     if area is None:
         return []
     return [(area.code, area.name)] + [(child.code, f"　{child.name}") for child in area_children(area=area)]

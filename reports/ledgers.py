@@ -13,6 +13,7 @@ from accounts.scoping import in_area, scope
 from dashboard.catalogue import metric_values
 from villages.models import County, Village
 from yuncheng.idcard import mask_id_number
+from yuncheng.personal_numbers import full_id_shown
 
 from .xlsx import DATE, INT, MONEY, Column, SheetSpec
 
@@ -114,6 +115,8 @@ def household_ledger_rows(ctx):
     geo = _geo(ctx.area.prefix)
     latest, risks = _records(ctx)
     full_id = may_see_full_id(ctx.user)
+    if full_id:
+        full_id_shown(user=ctx.user, path=f"export:household_ledger?area={ctx.area.code}", where="export 监测对象明细表")
     queryset = (
         household_ledger_queryset(ctx)
         .annotate(

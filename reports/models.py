@@ -29,6 +29,9 @@ class ExportJob(models.Model):
     progress = models.PositiveSmallIntegerField("进度(%)", default=0)
     rows_total = models.PositiveIntegerField("总行数", default=0)
     rows_done = models.PositiveIntegerField("已写行数", default=0)
+    worker = models.CharField("后台进程", max_length=100, blank=True,
+                              help_text="运行本任务的进程（主机名:进程号），任务开始时写入")
+    heartbeat_at = models.DateTimeField("最近心跳", null=True, blank=True, help_text="运行中每秒左右更新")
     file = models.FileField("文件", upload_to="exports/%Y/%m/", blank=True)
     filename = models.CharField("下载文件名", max_length=200, blank=True)
     error = models.TextField("错误信息", blank=True)
@@ -78,6 +81,9 @@ class ImportJob(models.Model):
     progress = models.PositiveSmallIntegerField("进度(%)", default=0)
     rows_total = models.PositiveIntegerField("总行数", default=0)
     rows_done = models.PositiveIntegerField("已处理行数", default=0)
+    worker = models.CharField("后台进程", max_length=100, blank=True,
+                              help_text="运行本任务的进程（主机名:进程号），任务开始时写入")
+    heartbeat_at = models.DateTimeField("最近心跳", null=True, blank=True, help_text="运行中每秒左右更新")
     result = models.JSONField("结果", default=dict, blank=True, help_text="各类记录的新增/修改/不变数与错误列表")
     error = models.TextField("错误信息", blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 
 from accounts.roles import may_see_full_id
 from accounts.scoping import in_area, scope
+from yuncheng.personal_numbers import full_id_shown
 
 CHUNK = 5000
 YES, NO = "是", "否"
@@ -24,9 +25,11 @@ def _month(value):
     return f"{value:%Y-%m}" if value else None
 
 
-def _check(user):
+def _check(user, *, key: str, prefix: str):
+    """Only roles that see full numbers export them; the export is logged like a page that shows them."""
     if not may_see_full_id(user):
         raise PermissionDenied("您的角色不能导出含完整身份证号的数据")
+    full_id_shown(user=user, path=f"export:data_{key}?area={prefix}", where=f"export data_{key}")
 
 
 def household_data(*, user, prefix: str) -> dict:
@@ -54,7 +57,7 @@ def household_data(*, user, prefix: str) -> dict:
         WorkLocation,
     )
 
-    _check(user)
+    _check(user, key="households", prefix=prefix)
     households = in_area(scope(Household.objects.all(), user), "village__code", prefix)
     labels = {
         "category": dict(MonitoringCategory.choices), "channel": dict(IdentificationChannel.choices),
@@ -163,7 +166,7 @@ def issue_data(*, user, prefix: str) -> dict:
 def team_data(*, user, prefix: str) -> dict:
     from resident_teams.models import STATION_TYPE_FIELDS, DispatchLevel, MemberRole, StationType, TeamMember, WorkTeam
 
-    _check(user)
+    _check(user, key="teams", prefix=prefix)
     teams = in_area(scope(WorkTeam.objects.all(), user), "station_code", prefix)
     levels, roles = dict(DispatchLevel.choices), dict(MemberRole.choices)
 

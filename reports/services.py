@@ -1,7 +1,10 @@
 """Writes of the 报表 app: background export jobs."""
 
+import os
+import socket
 import tempfile
 import time
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.files import File
@@ -17,6 +20,69 @@ from .roundtrip import DATA_EXPORTS
 from .workbooks import template_write
 
 PROGRESS_EVERY_SECONDS = 1.0
+# A job on another host whose worker has not reported for this long is taken for dead (on the same host
+# the worker's process id answers at once).
+HEARTBEAT_STALE_SECONDS = 300
+INTERRUPTED = {
+    "export": "导出中断（后台任务进程已退出），未生成文件，请重新导出",
+    "import": "导入中断（后台任务进程已退出），未写入任何数据，请重新上传",
+}
+
+
+def _worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _worker_alive(worker: str) -> bool | None:
+    """Whether the process named ``host:pid`` still runs; None when it runs on another host."""
+    host, _, pid = worker.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return None
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive
+        return True
+    return True
+
+
+def _job_started(model, job) -> None:
+    """The worker takes the job: who runs it, and a first heartbeat."""
+    model.objects.filter(pk=job.pk).update(status=model.Status.RUNNING, progress=0, error="", worker=_worker_id(),
+                                           heartbeat_at=timezone.now())
+
+
+def jobs_fail_interrupted(*, now=None) -> int:
+    """Jobs still 生成中 whose worker is gone — killed, or its host down — are marked 失败 as soon as a page
+    asks: the worker's process no longer exists (same host), its heartbeat is older than
+    ``HEARTBEAT_STALE_SECONDS`` (another host), or the worker's own time limit has passed (the queue has
+    stopped it). Nothing of theirs was written: an export stores its file only once complete, an import
+    writes in one transaction (rolled back with the dead connection); an import's upload is removed."""
+    from django.conf import settings
+
+    now = now or timezone.now()
+    stale = now - timedelta(seconds=HEARTBEAT_STALE_SECONDS)
+    limit = now - timedelta(seconds=settings.Q_CLUSTER["timeout"] + 60)
+    failed = 0
+    for model, kind in ((ExportJob, "export"), (ImportJob, "import")):
+        dead = []
+        for job in model.objects.filter(status=model.Status.RUNNING).only("pk", "worker", "heartbeat_at",
+                                                                         "created_at"):
+            alive = _worker_alive(job.worker) if job.worker else None
+            gone = (alive is False or (alive is None and job.worker and (job.heartbeat_at or job.created_at) < stale)
+                    or job.created_at < limit)
+            if gone:
+                dead.append(job.pk)
+        if not dead:
+            continue
+        if model is ImportJob:
+            for path in ImportJob.objects.filter(pk__in=dead).values_list("path", flat=True):
+                (Path(settings.MEDIA_ROOT) / path).unlink(missing_ok=True)
+        # The status is checked again: a job that finished meanwhile keeps its result.
+        failed += model.objects.filter(pk__in=dead, status=model.Status.RUNNING).update(
+            status=model.Status.FAILED, error=INTERRUPTED[kind], finished_at=now)
+    return failed
 
 
 DATA_PREFIX = "data_"  # a job whose report is "data_<importer key>" writes the records in the import layout
@@ -74,7 +140,7 @@ def export_job_run(job_id: int) -> None:
     job = ExportJob.objects.select_related("user__profile").get(pk=job_id)
     if job.status == ExportJob.Status.DONE:
         return
-    ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.RUNNING, progress=0, error="")
+    _job_started(ExportJob, job)
     last = [time.monotonic()]
 
     def on_row(done: int):
@@ -82,7 +148,8 @@ def export_job_run(job_id: int) -> None:
         if now - last[0] >= PROGRESS_EVERY_SECONDS:
             last[0] = now
             total = max(job.rows_total, done, 1)
-            ExportJob.objects.filter(pk=job.pk).update(rows_done=done, progress=min(99, done * 100 // total))
+            ExportJob.objects.filter(pk=job.pk).update(rows_done=done, progress=min(99, done * 100 // total),
+                                                       heartbeat_at=timezone.now())
 
     try:
         area = area_get(code=job.area_code)
@@ -107,20 +174,6 @@ def export_job_run(job_id: int) -> None:
         ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.FAILED, error=str(exc)[:1000],
                                                    finished_at=timezone.now())
         raise
-
-
-def export_jobs_fail_interrupted(*, now=None) -> int:
-    """Jobs still 生成中 after the worker's own time limit were killed with their worker (or stopped by it):
-    their file was never saved (the workbook is written to a temporary directory and stored only once
-    complete), so they are marked failed and the page stops waiting."""
-    from datetime import timedelta
-
-    from django.conf import settings
-
-    now = now or timezone.now()
-    limit = now - timedelta(seconds=settings.Q_CLUSTER["timeout"] + 60)
-    return ExportJob.objects.filter(status=ExportJob.Status.RUNNING, created_at__lt=limit).update(
-        status=ExportJob.Status.FAILED, error="导出中断（后台任务进程已退出），未生成文件，请重新导出", finished_at=now)
 
 
 def export_job_start(*, user, report_key: str, area_code: str, year: int, quarter: int, rows_total: int = 0) -> ExportJob:
@@ -158,7 +211,7 @@ def import_job_run(job_id: int) -> None:
     job = ImportJob.objects.select_related("user__profile").get(pk=job_id)
     if job.is_finished:
         return
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, progress=0, error="")
+    _job_started(ImportJob, job)
     path = Path(settings.MEDIA_ROOT) / job.path
     last = [time.monotonic()]
 
@@ -167,7 +220,8 @@ def import_job_run(job_id: int) -> None:
         if now - last[0] >= PROGRESS_EVERY_SECONDS:
             last[0] = now
             total = max(job.rows_total, done, 1)
-            ImportJob.objects.filter(pk=job.pk).update(rows_done=done, progress=min(99, done * 100 // total))
+            ImportJob.objects.filter(pk=job.pk).update(rows_done=done, progress=min(99, done * 100 // total),
+                                                       heartbeat_at=timezone.now())
 
     try:
         result = run_import(IMPORTERS[job.kind], path, job.user, commit=True, on_rows=on_rows)

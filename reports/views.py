@@ -29,8 +29,8 @@ from .services import (
     DATA_PREFIX,
     data_filename,
     export_job_start,
-    export_jobs_fail_interrupted,
     import_job_start,
+    jobs_fail_interrupted,
 )
 from .workbooks import template_write
 
@@ -83,7 +83,7 @@ class ReportExportView(RoleRequiredMixin, View):
 
 
 def _job(request, pk) -> ExportJob:
-    export_jobs_fail_interrupted()
+    jobs_fail_interrupted()
     return get_scoped_or_404(ExportJob.objects.filter(user=request.user), request.user, pk=pk)
 
 
@@ -229,5 +229,6 @@ class ImportJobView(RoleRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
+        jobs_fail_interrupted()
         job = get_scoped_or_404(ImportJob.objects.filter(user=user), user, pk=self.kwargs["pk"])
         return super().get_context_data(title="后台导入", job=job, importer=IMPORTERS.get(job.kind), **kwargs)

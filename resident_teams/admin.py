@@ -9,6 +9,7 @@ from accounts.admin import ScopedAdminMixin
 from accounts.roles import Role, may_see_full_id, role_of
 from accounts.scoping import VIEW, scope
 from yuncheng.idcard import mask_id_number
+from yuncheng.personal_numbers import full_id_viewed
 
 from . import selectors
 from .models import AttendanceWeek, Evaluation, Inspection, TeamMember, TrainingSession, Visit, WorkTeam
@@ -123,6 +124,8 @@ class TeamMemberAdmin(TeamAccountChoicesMixin, ScopedAdminMixin, SimpleHistoryAd
     def get_list_display(self, request):
         # The ID column is masked for roles that must not read the full number.
         full = may_see_full_id(request.user)
+        if full:
+            full_id_viewed(request, where="admin team member list")
 
         @admin.display(description="身份证号")
         def id_display(obj):

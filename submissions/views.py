@@ -22,7 +22,7 @@ from dashboard.periods import period_choices
 from dashboard.tables import comparison_table
 from dashboard.views import AreaPeriodMixin, BadRequest, parse_area_period, records_url
 from dashboard.views import MetricsApiView as LiveMetricsApiView
-from villages.selectors import LEVEL_CITY, area_children, area_get
+from villages.selectors import area_children, area_get, is_platform_area
 
 from .exports import scoreboard_workbook
 from .models import CompetitionRound, EnteredScore, Submission, SubmissionFigures, SubmissionReport
@@ -31,12 +31,12 @@ from .selectors import (COMPLETENESS_KEYS, evaluator_items, figures_decode, scor
 from .services import SubmissionIncomplete, score_enter, submission_freeze, submission_may_freeze
 from .tables import SubmissionTable
 
-LEVEL_LABELS = {"city": "区县", "county": "乡镇", "township": "行政村", "village": "行政村"}
+LEVEL_LABELS = {"province": "市", "city": "区县", "county": "乡镇", "township": "行政村", "village": "行政村"}
 
 
 def _url(name: str, area, period, **kwargs) -> str:
     params = {"year": period.year, "quarter": period.quarter}
-    if area.level != LEVEL_CITY:
+    if not is_platform_area(area):
         params["area"] = area.code
     return f"{reverse(name, kwargs=kwargs or None)}?{urlencode(params)}"
 

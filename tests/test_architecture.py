@@ -112,8 +112,9 @@ def test_no_prefix_filter_on_an_area_code_outside_the_scoping_module():
 
 
 def test_the_geography_does_not_import_accounts_and_accounts_reads_the_city_from_it():
-    """``villages``' models and selectors (the ground floor) know nothing of accounts; the city's code and
-    how codes nest (``area_prefix``) live with the geography, and accounts imports them from there."""
+    """``villages``' models and selectors (the ground floor) know nothing of accounts; the platform's area (the
+    city, or the province) and how codes nest (``area_prefix``, ``area_bounds``) live with the geography, and
+    accounts imports them from there."""
     for module in ("models", "selectors", "services"):
         tree = ast.parse((ROOT / "villages" / f"{module}.py").read_text(encoding="utf-8"))
         imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
@@ -121,7 +122,8 @@ def test_the_geography_does_not_import_accounts_and_accounts_reads_the_city_from
     from accounts import scoping
     from villages import models
 
-    assert scoping.CITY_CODE is models.CITY_CODE and scoping.area_prefix is models.area_prefix
+    assert scoping.platform_area_code is models.platform_area_code and scoping.area_prefix is models.area_prefix
+    assert scoping.area_bounds is models.area_bounds
 
 
 def test_every_list_page_is_the_one_scoped_list_view():

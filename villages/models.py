@@ -12,17 +12,57 @@ from django.db.models.lookups import Exact, StartsWith
 from simple_history.models import HistoricalRecords
 
 
-CITY_CODE = "140800"  # 运城市 (GB/T 2260); the platform's whole area
+CITY_CODE = "140800"  # 运城市 (GB/T 2260); the platform's whole area unless PLATFORM_AREA says the province
 CITY_NAME = "运城市"
+PROVINCE_CODE = "140000"  # 山西省: above the cities when the platform serves the province (seed_demo --province)
+PROVINCE_NAME = "山西省"
+# Shanxi's eleven prefecture-level cities (GB/T 2260).
+SHANXI_CITIES = {
+    "140100": "太原市", "140200": "大同市", "140300": "阳泉市", "140400": "长治市", "140500": "晋城市",
+    "140600": "朔州市", "140700": "晋中市", "140800": "运城市", "140900": "忻州市", "141000": "临汾市",
+    "141100": "吕梁市",
+}
 
 
 def area_prefix(code: str) -> str:
-    """The prefix that every code inside the area starts with (the city 140800 → "1408"). How codes nest
-    is a fact of the geography; ``accounts.scoping.area_filter`` turns it into the one area filter."""
+    """The prefix that every code inside the area starts with (the province 140000 → "14", the city
+    140800 → "1408"). How codes nest is a fact of the geography; ``accounts.scoping.area_filter`` turns it
+    into the one area filter."""
     code = (code or "").strip()
+    if len(code) == 6 and code.endswith("0000"):
+        return code[:2]
     if len(code) == 6 and code.endswith("00"):
         return code[:4]
     return code
+
+
+def platform_area_code() -> str:
+    """The code of the platform's whole area (settings.PLATFORM_AREA): the city, or the province."""
+    from django.conf import settings
+
+    return settings.PLATFORM_AREA
+
+
+def area_bounds(code: str) -> tuple[str, str]:
+    """(lowest, first code above) of the codes inside the area: a range that a plain index answers."""
+    prefix = area_prefix(code)
+    return prefix, str(int(prefix) + 1).zfill(len(prefix))
+
+
+def parent_code(code: str) -> str | None:
+    """The code of the area one level up: village → township → county → city → province."""
+    if len(code) in (9, 12):
+        return code[:len(code) - 3]
+    if len(code) == 6 and code.endswith("0000"):
+        return None
+    if len(code) == 6 and code.endswith("00"):
+        return code[:2] + "0000"
+    return code[:4] + "00" if len(code) == 6 else None
+
+
+def city_code_of(code: str) -> str:
+    """The six-digit code of the city an area code lies in (140829100 → 140800)."""
+    return code[:4] + "00"
 
 
 def _digits(n: int) -> RegexValidator:

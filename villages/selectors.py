@@ -3,9 +3,25 @@
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Substr
 
-from .models import CITY_CODE, CITY_NAME, County, RelocationSite, Township, Village, area_prefix
+from .models import (
+    CITY_CODE,
+    CITY_NAME,
+    PROVINCE_CODE,
+    PROVINCE_NAME,
+    SHANXI_CITIES,
+    County,
+    RelocationSite,
+    Township,
+    Village,
+    area_bounds,
+    area_prefix,
+    city_code_of,
+    platform_area_code,
+)
 
+LEVEL_PROVINCE = "province"
 LEVEL_CITY = "city"
 LEVEL_COUNTY = "county"
 LEVEL_TOWNSHIP = "township"
@@ -33,30 +49,64 @@ class Area:
 
     @property
     def child_level(self) -> str | None:
-        return {LEVEL_CITY: LEVEL_COUNTY, LEVEL_COUNTY: LEVEL_TOWNSHIP, LEVEL_TOWNSHIP: LEVEL_VILLAGE}.get(self.level)
+        return {LEVEL_PROVINCE: LEVEL_CITY, LEVEL_CITY: LEVEL_COUNTY, LEVEL_COUNTY: LEVEL_TOWNSHIP,
+                LEVEL_TOWNSHIP: LEVEL_VILLAGE}.get(self.level)
 
     def __str__(self):
         return self.name
 
 
 CITY = Area(code=CITY_CODE, name=CITY_NAME, level=LEVEL_CITY)
+PROVINCE = Area(code=PROVINCE_CODE, name=PROVINCE_NAME, level=LEVEL_PROVINCE)
+
+
+def province_platform() -> bool:
+    """Whether the platform serves the province (settings.PLATFORM_AREA = 140000) rather than one city."""
+    return platform_area_code() == PROVINCE_CODE
+
+
+def platform_area() -> Area:
+    """The platform's whole area: the city, or the province."""
+    return PROVINCE if province_platform() else CITY
+
+
+def is_platform_area(area: Area) -> bool:
+    """Whether ``area`` is the whole platform (pages then leave ``?area=`` out)."""
+    return area_prefix(area.code) == area_prefix(platform_area_code())
+
+
+def city_area(code: str) -> Area | None:
+    """The city an area code lies in; above it the province when the platform serves the province.
+    On a one-city platform only that city exists."""
+    code = city_code_of(code)
+    if province_platform():
+        return Area(code, SHANXI_CITIES[code], LEVEL_CITY, (PROVINCE,)) if code in SHANXI_CITIES else None
+    return CITY if code == CITY_CODE else None
 
 
 def area_get(*, code: str | None) -> Area | None:
-    """The area with this code (None or the city's code → the city); None if no such area exists.
-    The city is 140800 in GB/T 2260 and 1408 in the prefix every code of it starts with: both are the city."""
+    """The area with this code (None → the platform's whole area); None if no such area exists.
+    A city is 140800 in GB/T 2260 and 1408 in the prefix every code of it starts with: both are the city
+    (likewise the province, 140000 and 14)."""
     code = (code or "").strip()
-    if code in ("", CITY_CODE, CITY_CODE[:4]):
-        return CITY
+    if not code:
+        return platform_area()
+    if code in (PROVINCE_CODE, PROVINCE_CODE[:2]):
+        return PROVINCE if province_platform() else None
+    if len(code) == 4 or (len(code) == 6 and code.endswith("00")):
+        return city_area(code)
+    city = city_area(code) if len(code) in (6, 9, 12) else None
+    if city is None:
+        return None
     if len(code) == 6:
         county = County.objects.filter(code=code).values_list("name", flat=True).first()
-        return Area(code, county, LEVEL_COUNTY, (CITY,)) if county else None
+        return Area(code, county, LEVEL_COUNTY, city.chain) if county else None
     if len(code) == 9:
         row = Township.objects.filter(code=code).values_list("name", "county__code", "county__name").first()
         if row is None:
             return None
-        county = Area(row[1], row[2], LEVEL_COUNTY, (CITY,))
-        return Area(code, row[0], LEVEL_TOWNSHIP, (CITY, county))
+        county = Area(row[1], row[2], LEVEL_COUNTY, city.chain)
+        return Area(code, row[0], LEVEL_TOWNSHIP, county.chain)
     if len(code) == 12:
         row = (
             Village.objects.filter(code=code)
@@ -65,16 +115,21 @@ def area_get(*, code: str | None) -> Area | None:
         )
         if row is None:
             return None
-        county = Area(row[3], row[4], LEVEL_COUNTY, (CITY,))
-        township = Area(row[1], row[2], LEVEL_TOWNSHIP, (CITY, county))
-        return Area(code, row[0], LEVEL_VILLAGE, (CITY, county, township))
+        county = Area(row[3], row[4], LEVEL_COUNTY, city.chain)
+        township = Area(row[1], row[2], LEVEL_TOWNSHIP, county.chain)
+        return Area(code, row[0], LEVEL_VILLAGE, township.chain)
     return None
 
 
 def area_children(*, area: Area) -> list[Area]:
-    """The areas one level down (counties of the city, townships of a county, villages of a township)."""
+    """The areas one level down (cities of the province, counties of a city, townships of a county,
+    villages of a township)."""
+    if area.level == LEVEL_PROVINCE:
+        prefixes = County.objects.annotate(city=Substr("code", 1, 4)).values_list("city", flat=True)
+        return [city_area(prefix) for prefix in sorted(set(prefixes)) if city_area(prefix) is not None]
     if area.level == LEVEL_CITY:
-        rows = County.objects.values_list("code", "name")
+        lowest, upper = area_bounds(area.code)
+        rows = County.objects.filter(code__gte=lowest, code__lt=upper).values_list("code", "name")
     elif area.level == LEVEL_COUNTY:
         rows = Township.objects.filter(county_id=area.code).values_list("code", "name")
     elif area.level == LEVEL_TOWNSHIP:

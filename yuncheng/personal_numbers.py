@@ -135,13 +135,18 @@ full_id_log = logging.getLogger("yuncheng.audit.full_id")
 def full_id_viewed(request, *, number: str = "", where: str = "") -> None:
     """Record that a user whose daily work does not need full ID numbers (accounts.roles.FULL_ID_AUDITED_ROLES)
     was shown one: who, from which page, whose (the number masked by the log filter)."""
+    full_id_shown(user=getattr(request, "user", None), path=request.get_full_path(), where=where, number=number)
+
+
+def full_id_shown(*, user, path: str, where: str, number: str = "") -> None:
+    """The same record for what leaves without a page: an export of full numbers (in a request or a background
+    job), logged once per file with ``path`` naming the export."""
     from accounts.roles import FULL_ID_AUDITED_ROLES, role_of
 
-    user = getattr(request, "user", None)
     role = role_of(user)
     if role not in FULL_ID_AUDITED_ROLES:
         return
     full_id_log.info(
         "完整身份证号查看 user=%s role=%s path=%s where=%s number=%s",
-        user.get_username(), role, request.get_full_path(), where, mask_personal_numbers(number) or "-",
+        user.get_username(), role, path, where, mask_personal_numbers(number) or "-",
     )

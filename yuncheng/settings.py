@@ -124,6 +124,12 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "yuncheng.wsgi.application"
 
+# The platform's whole area: 运城市 (140800), or 山西省 (140000) for the province on one server
+# (`seed_demo --province`). Cities are then areas like counties: a city administrator sees only their city.
+PLATFORM_AREA = env_str("PLATFORM_AREA", "140800")
+if PLATFORM_AREA not in ("140800", "140000"):
+    raise ImproperlyConfigured(f"PLATFORM_AREA={PLATFORM_AREA!r}: use 140800 (运城市) or 140000 (山西省)")
+
 DATA_DIR = Path(env_str("DATA_DIR", str(BASE_DIR / "data")))
 
 DATABASE_URL = env_str("DATABASE_URL")
@@ -132,6 +138,11 @@ if DATABASE_URL:
     # instead of failing it.
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
                                                   conn_health_checks=True)}
+    if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        # The dashboards' sets of households ("has this quarter's income", "identified as of") are IN subqueries
+        # that PostgreSQL hashes only when the hash fits in work_mem; a province's (1.4 million ids) does not at
+        # the default 4 MB, and the plan then re-runs the subquery per household (minutes instead of ms).
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c work_mem={env_str('PG_WORK_MEM', '64MB')}"
 else:
     DATABASES = {
         "default": {

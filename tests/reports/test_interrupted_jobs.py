@@ -53,7 +53,7 @@ def test_a_running_export_within_its_time_limit_is_left_running(users):
     job = services.export_job_create(user=users.pinglu_reviewer, report_key="issue_ledger", area_code="140829",
                                      year=2023, quarter=3)
     ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.RUNNING)
-    assert services.export_jobs_fail_interrupted() == 0
+    assert services.jobs_fail_interrupted() == 0
 
 
 # Migrations' reference data (risk types) survives only in a non-flushing test; the import's own

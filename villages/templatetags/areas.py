@@ -1,7 +1,7 @@
 from django import template
 from django.urls import reverse
 
-from villages.selectors import LEVEL_CITY, LEVEL_COUNTY, LEVEL_TOWNSHIP, LEVEL_VILLAGE
+from villages.selectors import LEVEL_CITY, LEVEL_COUNTY, LEVEL_PROVINCE, LEVEL_TOWNSHIP, LEVEL_VILLAGE, is_platform_area
 
 register = template.Library()
 
@@ -14,8 +14,8 @@ _DETAIL = {
 
 @register.simple_tag
 def area_url(area) -> str:
-    """The page of an area (the city → the county list)."""
-    if area.level == LEVEL_CITY:
+    """The page of an area (the city or the province → the county list)."""
+    if area.level in (LEVEL_CITY, LEVEL_PROVINCE):
         return reverse("villages:county_list")
     return reverse(_DETAIL[area.level], kwargs={"code": area.code})
 
@@ -26,7 +26,7 @@ def area_breadcrumb(area, url_name=None, extra=None):
     items = []
     for part in area.chain:
         if url_name:
-            url = reverse(url_name) + ("" if part.level == LEVEL_CITY else f"?area={part.code}")
+            url = reverse(url_name) + ("" if is_platform_area(part) else f"?area={part.code}")
         else:
             url = area_url(part)
         items.append((part.name, url))
