@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0002_import_job'),
+        ('reports', '0003_job_worker_heartbeat'),
     ]
 
     operations = [
