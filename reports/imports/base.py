@@ -386,6 +386,7 @@ def run_import(importer_class: type[Importer], path, user, *, commit: bool, on_r
                                                    e.row or 0))
         return importer.result
     if commit and not importer.result.nothing_to_do:
+        importer.rows = {}  # planned: the write needs only the plan (the rows of a large upload free their memory)
         try:
             with transaction.atomic():
                 importer.write()
