@@ -14,6 +14,12 @@ from django.db.models import QuerySet
 from accounts.scoping import in_area
 from villages.selectors import Area
 
+from .completeness import (
+    completeness_attendance_q,
+    completeness_income_q,
+    completeness_issue_q,
+    completeness_measure_q,
+)
 from .periods import Period
 
 
@@ -361,16 +367,12 @@ def letters(area, period):
 def income_missing_households(area, period):
     from monitoring.models import Household
 
-    from .sources import completeness_income_q
-
     due, done = completeness_income_q(period)
     return _households(in_area(Household.objects.filter(due).exclude(done), "village__code", area.code))
 
 
 def measure_missing_households(area, period):
     from monitoring.models import Household
-
-    from .sources import completeness_measure_q
 
     due, done = completeness_measure_q(period)
     return _households(in_area(Household.objects.filter(due).exclude(done), "village__code", area.code))
@@ -379,8 +381,6 @@ def measure_missing_households(area, period):
 def attendance_missing_teams(area, period):
     from resident_teams.models import WorkTeam
 
-    from .sources import completeness_attendance_q
-
     due, done = completeness_attendance_q(period)
     return in_area(WorkTeam.objects.filter(due).exclude(done), "station_code", area.code).select_related(
         "county", "village", "township", "relocation_site").order_by("station_code", "code")
@@ -388,8 +388,6 @@ def attendance_missing_teams(area, period):
 
 def issues_without_update(area, period):
     from rectification.models import Issue
-
-    from .sources import completeness_issue_q
 
     due, done = completeness_issue_q(period)
     return in_area(Issue.objects.filter(due).exclude(done), "area_code", area.code).select_related(

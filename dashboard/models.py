@@ -1,7 +1,8 @@
 """Models of the 数据看板 app: the per-village summary of the registry's figures.
 
 The registry (≈130,000 households, ≈360,000 persons, an income row per household and quarter) is too
-large to aggregate on every page view, so the figures that come from it are kept here per village and
+large to aggregate on every page view, so the figures that come from it — and those that join it: the
+households' 录入进度, the workshops' employees of 脱贫户 / 监测户 — are kept here per village and
 period and added up per request (2,172 villages × a few columns). A row is deleted whenever a record it
 was computed from changes (``dashboard.signals``) or after a bulk write (``summaries_invalidate``), and
 the next read recomputes the missing rows (``dashboard.village_summaries``): a figure is never stale.
@@ -37,6 +38,16 @@ class VillageSummary(models.Model):
     labour_force = models.PositiveIntegerField("脱贫劳动力", default=0)
     migrant_workers = models.PositiveIntegerField("外出务工", default=0)
     relocated_jobless = models.PositiveIntegerField("无人就业的搬迁户", default=0)
+    # 录入进度 of the households (the rules: dashboard.completeness). Defaults in the database too, so that a
+    # process still running the code of before these columns can write its rows during a deploy.
+    income_due = models.PositiveIntegerField("应录入本季度收入户数", default=0, db_default=0)
+    income_done = models.PositiveIntegerField("已录入本季度收入户数", default=0, db_default=0)
+    measure_due = models.PositiveIntegerField("应录入帮扶措施监测户数", default=0, db_default=0)
+    measure_done = models.PositiveIntegerField("已录入帮扶措施监测户数", default=0, db_default=0)
+    # 帮扶车间 of the village in the quarter (its employees may live in other villages)
+    workshops = models.PositiveIntegerField("运营的帮扶车间数", default=0, db_default=0)
+    workshop_jobs = models.PositiveIntegerField("帮扶车间务工人数", default=0, db_default=0)
+    workshop_poverty_jobs = models.PositiveIntegerField("其中脱贫户、监测户成员", default=0, db_default=0)
     computed_at = models.DateTimeField("计算时间", auto_now=True)
 
     class Meta:
@@ -64,3 +75,5 @@ SUMMARY_PARTS = [
     "at_risk_labour_measured", "income_total", "income_persons", "relocated_total", "relocated_persons",
     "below_threshold", "labour_force", "migrant_workers", "relocated_jobless",
 ]
+COMPLETENESS_PARTS = ["income_due", "income_done", "measure_due", "measure_done"]
+WORKSHOP_PARTS = ["workshops", "workshop_jobs", "workshop_poverty_jobs"]

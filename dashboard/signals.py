@@ -4,15 +4,17 @@ Domain apps never import the dashboard; the dashboard listens to their models in
 (``bulk_create``, ``update``) send no signals: the seed and the importers call
 ``dashboard.village_summaries.summaries_invalidate`` / ``refresh_summaries`` after them."""
 
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models import Q
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
 from .models import VillageSummary
+from .village_summaries import summaries_invalidate, workshop_villages_employing
 
 
-def _forget(*codes) -> None:
-    codes = {code for code in codes if code}
-    if codes:
-        VillageSummary.objects.filter(village_id__in=codes).delete()
+def _forget(*codes, households_changed: bool = True) -> None:
+    """Forget these villages' summaries and, when a household or member changed, those of the workshops
+    employing their people (whether a person counts among a workshop's 脱贫户 / 监测户 employees)."""
+    summaries_invalidate(village_codes={code for code in codes if code}, households_changed=households_changed)
 
 
 def _household_village(household_id) -> str | None:
@@ -33,15 +35,43 @@ def household_changed(sender, instance, **kwargs):
 
 
 def household_child_changed(sender, instance, **kwargs):
-    """A member, income record, measure or monitoring record: its household's village."""
-    _forget(_household_village(instance.household_id))
+    """A member, income record, measure or monitoring record: its household's village. Only a member
+    changes who a workshop's employees are (a monitoring record makes a 监测户 through the household's save)."""
+    from monitoring.models import Member
+
+    _forget(_household_village(instance.household_id), households_changed=sender is Member)
+
+
+def member_pre_delete(sender, instance, **kwargs):
+    """A deleted member's workshop jobs lose their link to the registry (``SET_NULL``, an update that sends
+    no signal): forget the workshops' villages while the link is still there."""
+    _forget(*workshop_villages_employing(members_of=Q(member=instance.pk)), households_changed=False)
 
 
 def member_child_changed(sender, instance, **kwargs):
     """An employment row: its member's household's village."""
     from monitoring.models import Member
 
-    _forget(Member.objects.filter(pk=instance.member_id).values_list("household__village_id", flat=True).first())
+    _forget(Member.objects.filter(pk=instance.member_id).values_list("household__village_id", flat=True).first(),
+            households_changed=False)
+
+
+def workshop_pre_save(sender, instance, **kwargs):
+    """A workshop moved to another village, or an employee to another workshop, leaves the old village stale."""
+    instance._dashboard_old_village = (
+        sender.objects.filter(pk=instance.pk).values_list(sender.AREA_LOOKUP, flat=True).first() if instance.pk else None
+    )
+
+
+def workshop_changed(sender, instance, **kwargs):
+    """A workshop (its village, its operating dates) or one of its employees: the workshop's village."""
+    from assistance.models import Workshop
+
+    if isinstance(instance, Workshop):
+        village = instance.village_id
+    else:
+        village = Workshop.objects.filter(pk=instance.workshop_id).values_list("village_id", flat=True).first()
+    _forget(village, getattr(instance, "_dashboard_old_village", None), households_changed=False)
 
 
 def everything_changed(sender, **kwargs):
@@ -50,6 +80,7 @@ def everything_changed(sender, **kwargs):
 
 
 def connect() -> None:
+    from assistance.models import Workshop, WorkshopEmployee
     from monitoring.models import (
         AssistanceMeasure,
         Employment,
@@ -62,6 +93,9 @@ def connect() -> None:
 
     uid = "dashboard.summary"
     pre_save.connect(household_pre_save, sender=Household, dispatch_uid=f"{uid}.household.pre")
+    pre_delete.connect(member_pre_delete, sender=Member, dispatch_uid=f"{uid}.member.pre_delete")
+    for model in (Workshop, WorkshopEmployee):
+        pre_save.connect(workshop_pre_save, sender=model, dispatch_uid=f"{uid}.{model.__name__}.pre")
     for signal in (post_save, post_delete):
         name = signal is post_save and "save" or "delete"
         signal.connect(household_changed, sender=Household, dispatch_uid=f"{uid}.household.{name}")
@@ -69,3 +103,5 @@ def connect() -> None:
             signal.connect(household_child_changed, sender=model, dispatch_uid=f"{uid}.{model.__name__}.{name}")
         signal.connect(member_child_changed, sender=Employment, dispatch_uid=f"{uid}.employment.{name}")
         signal.connect(everything_changed, sender=MonitoringThreshold, dispatch_uid=f"{uid}.threshold.{name}")
+        for model in (Workshop, WorkshopEmployee):
+            signal.connect(workshop_changed, sender=model, dispatch_uid=f"{uid}.{model.__name__}.{name}")

@@ -4,7 +4,12 @@ A summary row exists for every village and every period that has been read. Writ
 the village they touch (``dashboard.signals``; bulk writers call :func:`summaries_invalidate`), so "a
 village without a row for the period" *is* "stale": :func:`summaries_ensure` finds those villages with
 one anti-join over the 2,172 villages and recomputes them all at once with a fixed number of grouped
-queries (``_registry_parts``), whatever their number. Cost: a read of a fresh area is one indexed query
+queries (``_village_parts``), whatever their number.
+
+One figure crosses villages: a workshop's employees of 脱贫户 / 监测户 are counted in the workshop's
+village, but whether a person counts depends on a household that may live in another village. So
+forgetting a village also forgets the villages of the workshops that employ its people
+(:func:`summaries_invalidate`). Cost: a read of a fresh area is one indexed query
 over ≤ 2,172 × 2 rows; a recompute costs a few aggregates over the registry rows of the stale villages
 only (one village: milliseconds; the whole city after a seed or an import: a few seconds, once).
 """
@@ -19,17 +24,33 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 from accounts.scoping import in_area
 from villages.models import Village
 
+from .completeness import completeness_income_q, completeness_measure_q
 from .models import SUMMARY_PARTS, VillageSummary
 from .periods import Period
 
 
-def summaries_invalidate(*, village_codes=None) -> int:
+def summaries_invalidate(*, village_codes=None, households_changed: bool = True) -> int:
     """Forget the summaries of these villages (None: every village) — after a bulk write, an import,
-    or a change of reference data (the monitoring threshold). The next read recomputes them."""
+    or a change of reference data (the monitoring threshold) — and, when their households or members may
+    have changed (``households_changed``), of the villages whose workshops employ people of these villages.
+    The next read recomputes them."""
     rows = VillageSummary.objects.all()
     if village_codes is not None:
-        rows = rows.filter(village_id__in=list(village_codes))
+        codes = {code for code in village_codes if code}
+        if not codes:
+            return 0
+        if households_changed:
+            codes |= workshop_villages_employing(members_of=Q(member__household__village_id__in=codes))
+        rows = rows.filter(village_id__in=codes)
     return rows.delete()[0]
+
+
+def workshop_villages_employing(*, members_of: Q) -> set[str]:
+    """The villages of the workshops employing the persons ``members_of`` selects (a Q on WorkshopEmployee)."""
+    from assistance.models import WorkshopEmployee
+
+    return set(WorkshopEmployee.objects.filter(members_of).order_by().values_list("workshop__village_id", flat=True)
+               .distinct())
 
 
 def refresh_summaries(*, periods=None) -> int:
@@ -70,7 +91,7 @@ def summaries_build(*, period: Period, village_codes=None, prefix: str = "") -> 
         codes = list(in_area(Village.objects.all(), "code", prefix).values_list("code", flat=True))
     else:
         codes = list(village_codes)
-    parts = _registry_parts(period=period, village_codes=None if village_codes is None else codes, prefix=prefix)
+    parts = _village_parts(period=period, village_codes=None if village_codes is None else codes, prefix=prefix)
     old = VillageSummary.objects.filter(year=period.year, quarter=period.quarter)
     if village_codes is None:
         in_area(old, "village__code", prefix).delete()
@@ -84,8 +105,9 @@ def summaries_build(*, period: Period, village_codes=None, prefix: str = "") -> 
     return len(rows)
 
 
-def _registry_parts(*, period: Period, village_codes, prefix: str) -> dict[str, dict]:
-    """The registry's parts of the metrics per village: six grouped aggregates, whatever the number of villages."""
+def _village_parts(*, period: Period, village_codes, prefix: str) -> dict[str, dict]:
+    """The summarised parts of the metrics per village: nine grouped aggregates, whatever the number of villages."""
+    from assistance.models import Workshop, WorkshopEmployee, registry_member_q
     from monitoring.models import (
         AssistanceMeasure,
         Employment,
@@ -103,13 +125,13 @@ def _registry_parts(*, period: Period, village_codes, prefix: str) -> dict[str, 
     )
 
     def narrow(queryset, path):
-        """Narrow to the villages being computed. For a list of villages, rows of other tables are picked
-        by ``household IN (the villages' households)`` so that both databases go through the household
+        """Narrow to the villages being computed. For a list of villages, rows of the registry's tables are
+        picked by ``household IN (the villages' households)`` so that both databases go through the household
         index (SQLite otherwise preferred e.g. the labour-skill index and read every labourer)."""
         if village_codes is not None:
-            if path == "village_id":
-                return queryset.filter(village_id__in=village_codes)
-            return queryset.filter(**{path.replace("__village_id", "__in"): village_households})
+            if path.endswith("household__village_id"):
+                return queryset.filter(**{path.replace("__village_id", "__in"): village_households})
+            return queryset.filter(**{f"{path}__in": village_codes})
         return in_area(queryset, path, prefix)
 
     parts: dict[str, dict] = defaultdict(dict)
@@ -195,6 +217,37 @@ def _registry_parts(*, period: Period, village_codes, prefix: str) -> dict[str, 
     )
     for row in jobless:
         parts[row.pop("village_id")].update(row)
+
+    # 6. 录入进度 of the households: the quarter's income, a measure for those at risk
+    records = narrow(MonitoringRecord.objects.all(), "household__village_id")
+    income_due, income_done = completeness_income_q(
+        period, records=records, incomes=narrow(IncomeRecord.objects.all(), "household__village_id"))
+    measure_due, measure_done = completeness_measure_q(period, records=records)
+    progress = (
+        narrow(Household.objects.filter(income_due | measure_due), "village_id")
+        .values("village_id")
+        .annotate(income_due=Count("id", filter=income_due), income_done=Count("id", filter=income_due & income_done),
+                  measure_due=Count("id", filter=measure_due),
+                  measure_done=Count("id", filter=measure_due & Q(measure_done)))
+        .order_by()
+    )
+    for row in progress:
+        parts[row.pop("village_id")].update(row)
+
+    # 7. workshops operating in the quarter, in their own village, and the persons they employed in it
+    start = period.quarter_start
+    shops = (narrow(Workshop.objects.operating_between(start, end), "village_id")
+             .values("village_id").annotate(workshops=Count("id")).order_by())
+    for row in shops:
+        parts[row.pop("village_id")].update(row)
+    jobs = (
+        narrow(WorkshopEmployee.objects.employed_between(start, end), "workshop__village_id")
+        .values("workshop__village_id")
+        .annotate(workshop_jobs=Count("id"), workshop_poverty_jobs=Count("id", filter=registry_member_q()))
+        .order_by()
+    )
+    for row in jobs:
+        parts[row.pop("workshop__village_id")].update(row)
     return parts
 
 
@@ -208,8 +261,8 @@ def below_threshold_q(period: Period, threshold: Decimal) -> Q:
     return households & Q(per_capita_income__lt=threshold * period.quarter / Decimal(4))
 
 
-def summary_totals(*, prefix: str, periods: list[Period], group_len: int | None) -> dict:
-    """{(year, quarter, group): {part: total}} over the summaries of ``prefix`` (one query)."""
+def summary_totals(*, prefix: str, periods: list[Period], group_len: int | None, parts=SUMMARY_PARTS) -> dict:
+    """{(year, quarter, group): {part: total}} of ``parts`` over the summaries of ``prefix`` (one query)."""
     from django.db.models.functions import Substr
 
     period_q = Q()
@@ -221,7 +274,7 @@ def summary_totals(*, prefix: str, periods: list[Period], group_len: int | None)
     if group_len:
         rows = rows.annotate(group=Substr("village_id", 1, group_len))
         group_fields.append("group")
-    rows = rows.values(*group_fields).annotate(**{part: Sum(part) for part in SUMMARY_PARTS}).order_by()
+    rows = rows.values(*group_fields).annotate(**{part: Sum(part) for part in parts}).order_by()
     totals = {}
     for row in rows:
         key = (row.pop("year"), row.pop("quarter"), row.pop("group", ""))

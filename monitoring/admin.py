@@ -171,10 +171,13 @@ class MemberInline(ScopedAdminMixin, admin.TabularInline):
     model = Member
     formset = MemberFormSet
     extra = 0
-    fields = ["name", "id_number", "relation", "sex", "birth_date", "education", "school_status", "health",
-              "labour_skill", "has_medical_insurance", "is_dibao", "is_tekun"]
+    # What a household is entered with and what its figures read (labour, health); the rest of a person
+    # (文化程度, 在校生状况, 参保, 低保, 特困) on the member's own page, reached by the row's 修改 link: twelve
+    # columns did not fit a 1,440 px screen without scrolling inside the table.
+    fields = ["name", "id_number", "relation", "sex", "birth_date", "health", "labour_skill"]
     readonly_fields = ["sex", "birth_date"]
     show_change_link = True
+    verbose_name_plural = "家庭成员（文化程度、在校、参保、低保、特困在成员页填写）"
 
     def get_extra(self, request, obj=None, **kwargs):
         return 1 if obj is None else 0  # a new household is entered with its head

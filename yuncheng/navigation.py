@@ -35,6 +35,8 @@ MAIN_MENU = (
     MenuItem("报表", "reports:index", "reports:"),
     MenuItem("省级报送", "submissions:progress", "submissions:"),
     MenuItem("区划", "villages:county_list", "villages:"),
+    MenuItem("账号锁定", "accounts:lockouts"),  # the city administrator's (the pages' own rule)
+    MenuItem("操作审计", "reports:audit"),
     MenuItem("数据录入", "admin:index", "admin:"),
 )
 
@@ -54,10 +56,13 @@ def user_may_open(user, url_name: str, *args) -> bool:
 
 
 def menu_for(user, view_name: str = "") -> list[dict]:
+    items = [item for item in MAIN_MENU if user_may_open(user, item.url_name)]
+    # A page with its own entry (操作审计) lights that entry only, not also its app's (报表).
+    own = [item for item in items if item.url_name == view_name]
     return [
-        {"label": item.label, "url": reverse(item.url_name), "active": item.is_active(view_name)}
-        for item in MAIN_MENU
-        if user_may_open(user, item.url_name)
+        {"label": item.label, "url": reverse(item.url_name),
+         "active": item in own if own else item.is_active(view_name)}
+        for item in items
     ]
 
 

@@ -70,3 +70,25 @@ def test_superuser_made_by_createsuperuser_signs_in_through_the_login_form(geo, 
     response = client.post("/accounts/login/", {"username": "root", "password": "pw"})
     assert (response.status_code, response.url) == (302, "/")
     assert client.get("/admin/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_city_administrator_is_offered_the_lockouts_and_the_audit(users, client_for):
+    labels = [label for label, _ in menu_of(client_for(users.city_admin).get("/"))]
+    assert labels[-3:] == ["账号锁定", "操作审计", "数据录入"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username", [u for u in ROLE_USERS if u != "city_admin"])
+def test_no_other_role_is_offered_the_lockouts_or_the_audit(users, client_for, username):
+    labels = [label for label, _ in menu_of(client_for(getattr(users, username)).get("/", follow=True))]
+    assert "账号锁定" not in labels and "操作审计" not in labels
+    client = client_for(getattr(users, username))
+    assert (client.get("/accounts/lockouts/").status_code, client.get("/reports/audit/").status_code) == (403, 403)
+
+
+@pytest.mark.django_db
+def test_the_audit_page_lights_its_own_entry_only(users, client_for):
+    html = client_for(users.city_admin).get("/reports/audit/").content.decode()
+    menu = html.split('data-testid="main-menu"', 1)[1].split("</ul>", 1)[0]
+    assert re.findall(r'class="nav-link active"[^>]*href="[^"]+">([^<]+)</a>', menu) == ["操作审计"]

@@ -41,6 +41,9 @@ def test_every_role_opens_every_entry_of_its_menu(browser, live_server, referenc
             answers[(username, label)] = response.status
         context.close()
     assert {key: status for key, status in answers.items() if status != 200} == {}
+    # The city administrator's own pages are in their menu (and nobody else's).
+    assert {label for (username, label) in answers if label in ("账号锁定", "操作审计")} == {"账号锁定", "操作审计"}
+    assert {username for (username, label) in answers if label in ("账号锁定", "操作审计")} == {"city_admin"}
 
 
 def test_an_empty_period_shows_dashes_and_no_red_fall(page, login, live_server, users, city):  # noqa: F811
@@ -83,6 +86,14 @@ def test_admin_household_form_fits_1440_px(browser, live_server, reference_data,
     expect(page.get_by_test_id("admin-crumb-app")).to_have_attribute("href", "/")
     header = page.locator("#header").evaluate("e => getComputedStyle(e).backgroundColor")
     assert header == "rgb(140, 29, 24)"  # the platform's red
+    # The member inline is usable, not only squeezed: no sideways scrolling inside its own box either, and
+    # the name and the ID number can be read whole where they are typed.
+    inline = page.locator("#members-group .tabular")
+    assert inline.evaluate("e => e.scrollWidth <= e.clientWidth")
+    id_box = page.locator("#id_members-0-id_number").bounding_box()
+    assert id_box["width"] >= 150  # 18 digits
+    headers = page.locator("#members-group thead th").all_inner_texts()
+    assert [h.strip() for h in headers if h.strip()][:3] == ["姓名", "身份证号", "与户主关系"]
     context.close()
 
 

