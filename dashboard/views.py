@@ -302,6 +302,7 @@ class RecordListView(RecordMixin, TemplateView):
             table=table,
             total=table.paginator.count,
             export_url=f"{reverse('dashboard:records_export', kwargs={'key': metric.key})}?{query}",
+            export_in_background=table.paginator.count > exports.MAX_ROWS, export_limit=f"{exports.MAX_ROWS:,}",
             back_url=page_url(_page_of(metric), self.area, self.period),
             chain=[(a, f"{reverse('dashboard:records', kwargs={'key': metric.key})}?"
                        f"{urlencode({'year': self.period.year, 'quarter': self.period.quarter, 'area': a.code})}")
@@ -320,22 +321,23 @@ def _page_of(metric) -> str:
 
 
 class RecordExportView(RecordMixin, View):
-    """The record list as an Excel workbook (up to ``exports.MAX_ROWS`` rows in the request)."""
+    """The record list as an Excel workbook: in the request up to ``exports.MAX_ROWS`` rows, a background
+    job of the 报表 app beyond (the page of the job shows its progress and offers the file)."""
 
     def get(self, request, key):
+        from reports.services import RECORDS_PREFIX, export_job_start
+
         metric = self.get_metric()
-        record_list = RECORD_LISTS[metric.records]
         queryset = self.get_records(metric)
-        try:
-            content = exports.records_workbook(
-                record_list=record_list, queryset=queryset,
-                title=f"{self.area.name} {self.period.label} {metric.label} 明细",
-            )
-        except exports.TooManyRows as error:
-            return render(request, "dashboard/bad_request.html", {"message": str(error), "title": "导出失败"},
-                          status=400)
+        count = queryset.count()
+        if count > exports.MAX_ROWS:
+            job = export_job_start(user=request.user, report_key=f"{RECORDS_PREFIX}{metric.key}",
+                                   area_code=self.area.code, year=self.period.year, quarter=self.period.quarter,
+                                   rows_total=count)
+            return redirect("reports:job", pk=job.pk)
+        title, filename = exports.records_names(metric=metric, area=self.area, period=self.period)
+        content = exports.records_workbook(record_list=RECORD_LISTS[metric.records], queryset=queryset, title=title)
         response = HttpResponse(
             content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        filename = f"{self.area.name}_{metric.label}明细_{self.period}.xlsx"
         response["Content-Disposition"] = content_disposition_header(True, filename)
         return response

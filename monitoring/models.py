@@ -338,6 +338,19 @@ class HouseholdQuerySet(models.QuerySet):
         return self.filter(self.with_labour_q(day))
 
 
+def household_code_error(code: str, village_code: str) -> str | None:
+    """Why ``code`` cannot be the 户编号 of a household of ``village_code``, or None when it can.
+
+    户编号 = the village's 12-digit 统计用区划代码 + a 4-digit sequence (0001–9999), so the code says where
+    the household is and cannot be borrowed from another village. (The one definition: the model's
+    ``clean`` and the bulk import both ask it.)"""
+    if not code or not village_code:
+        return None
+    if len(code) == 16 and code.isdigit() and code.startswith(village_code) and code[12:] != "0000":
+        return None
+    return f"户编号须为所在行政村代码 {village_code} 加 4 位顺序号（0001–9999），如 {village_code}0001"
+
+
 class Household(models.Model):
     """户: a rural household of the registry (脱贫户, 监测户, or a 一般农户 identified for monitoring)."""
 
@@ -396,14 +409,9 @@ class Household(models.Model):
         return f"{self.code} {self.head_name}"
 
     def clean(self):
-        # 户编号 = the village's 12-digit 统计用区划代码 + a 4-digit sequence (0001–9999), so the code
-        # says where the household is and cannot be borrowed from another village.
-        if self.code and self.village_id and not (
-            len(self.code) == 16 and self.code.isdigit() and self.code.startswith(self.village_id)
-            and self.code[12:] != "0000"
-        ):
-            raise ValidationError({"code": f"户编号须为所在行政村代码 {self.village_id} 加 4 位顺序号"
-                                           f"（0001–9999），如 {self.village_id}0001"})
+        message = household_code_error(self.code, self.village_id)
+        if message:
+            raise ValidationError({"code": message})
 
     @property
     def household_type_display(self) -> str:

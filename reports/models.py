@@ -21,7 +21,7 @@ class ExportJob(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_jobs", verbose_name="发起人"
     )
-    report = models.CharField("报表", max_length=40)
+    report = models.CharField("报表", max_length=60)  # a report key, data_<kind> or records:<metric>
     area_code = models.CharField("区域代码", max_length=12)
     year = models.PositiveSmallIntegerField("年度")
     quarter = models.PositiveSmallIntegerField("季度")

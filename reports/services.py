@@ -86,6 +86,7 @@ def jobs_fail_interrupted(*, now=None) -> int:
 
 
 DATA_PREFIX = "data_"  # a job whose report is "data_<importer key>" writes the records in the import layout
+RECORDS_PREFIX = "records:"  # a job whose report is "records:<metric key>" writes a figure's drill-down list
 
 
 def data_filename(area, importer) -> str:
@@ -99,6 +100,8 @@ def export_job_create(*, user, report_key: str, area_code: str, year: int, quart
     ctx = report_context(user=user, area=area, year=year, quarter=quarter)
     if report_key.startswith(DATA_PREFIX):
         filename = data_filename(area, IMPORTERS[report_key.removeprefix(DATA_PREFIX)])
+    elif report_key.startswith(RECORDS_PREFIX):
+        filename = _records_job(report_key, ctx)[1]
     else:
         filename = REPORTS[report_key].filename(ctx)
     job = ExportJob(user=user, report=report_key, area_code=area.code, year=year, quarter=quarter,
@@ -106,6 +109,21 @@ def export_job_create(*, user, report_key: str, area_code: str, year: int, quart
     job.full_clean()
     job.save()
     return job
+
+
+def _records_job(report_key: str, ctx):
+    """(title, file name, write(path) → rows) of the drill-down list a ``records:`` job exports: the figure's
+    records inside the user's scope (``dashboard.catalogue.metric_records``), as the page's 导出 writes them."""
+    from dashboard.catalogue import METRICS, metric_records
+    from dashboard.drilldown import RECORD_LISTS
+    from dashboard.exports import records_names, records_write
+    from dashboard.periods import Period
+
+    metric = METRICS[report_key.removeprefix(RECORDS_PREFIX)]
+    title, filename = records_names(metric=metric, area=ctx.area, period=Period(ctx.year, ctx.quarter))
+    queryset = metric_records(user=ctx.user, key=metric.key, area=ctx.area, year=ctx.year, quarter=ctx.quarter)
+    return title, filename, lambda path: records_write(record_list=RECORD_LISTS[metric.records], queryset=queryset,
+                                                       title=title, target=path, on_row=ctx.on_row)
 
 
 def export_job_enqueue(job: ExportJob) -> None:
@@ -141,6 +159,8 @@ def export_job_run(job_id: int) -> None:
             if job.report.startswith(DATA_PREFIX):
                 key = job.report.removeprefix(DATA_PREFIX)
                 rows = template_write(IMPORTERS[key], path, DATA_EXPORTS[key](user=job.user, prefix=area.prefix))
+            elif job.report.startswith(RECORDS_PREFIX):
+                rows = _records_job(job.report, ctx)[2](path)
             else:
                 rows = report_write(REPORTS[job.report], ctx, path)
             with open(path, "rb") as fh:

@@ -81,8 +81,8 @@ PREFIX_OK = {
     ("monitoring/selectors.py", "code__startswith"),  # 户编号, typed in the search box
     ("monitoring/selectors.py", "head_name__startswith"),
     ("rectification/services.py", "number__startswith"),  # 问题编号 of a year
-    ("bench/import_bench.py", "code__startswith"),  # the benchmark's own 户编号 prefix
-    ("bench/import_bench.py", "household__code__startswith"),
+    ("bench/import_bench.py", "head_name__startswith"),  # the benchmark's households are named BENCH…
+    ("bench/import_bench.py", "household__head_name__startswith"),
 }
 PREFIX_LOOKUP = re.compile(r"\b(\w+__i?startswith)\b")
 LIKE = re.compile(r"\bLIKE\b")

@@ -13,16 +13,21 @@ Re-importing the same file finds every row unchanged and writes nothing.
 from __future__ import annotations
 
 import logging
+import sys
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from functools import partial
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from accounts.roles import Role, role_of
+from accounts.roles import role_of
+from yuncheng.idcard import validate_id_number
 
-from ..reading import CellError, RowError, Workbook, WorkbookRefused, clean_text, column_name
+from ..reading import CellError, RowError, Workbook, WorkbookRefused, clean_text, column_name, parse_choice
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +60,57 @@ MAX_FORMULA_ERRORS = 50
 BACKGROUND_ROWS = 20_000
 
 
+# ---- parsers and lookups shared by the workbooks
+
+BATCH = 2000
+
+
+def parse_id(value) -> str:
+    try:
+        return validate_id_number(value)
+    except ValidationError as exc:
+        raise CellError(exc.messages[0]) from None
+
+
+def parse_phone(value) -> str:
+    text = "".join(clean_text(value).split())
+    if len(text) > 30:
+        raise CellError("联系电话过长（最多 30 个字符）")
+    return text
+
+
+def labels(choices) -> tuple[str, ...]:
+    return tuple(label for _, label in choices)
+
+
+def choice(choices):
+    return partial(parse_choice, choices=choices)
+
+
+def text_of(limit: int):
+    def parse(value):
+        text = clean_text(value)
+        if len(text) > limit:
+            raise CellError(f"不能超过 {limit} 个字")
+        return text
+
+    return parse
+
+
+def chunks(items, size=BATCH):
+    items = list(items)
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def fetch(queryset, field, keys):
+    """Rows of ``queryset`` whose ``field`` is in ``keys``, queried in batches (SQLite's variable limit)."""
+    out = []
+    for chunk in chunks(keys):
+        out.extend(queryset.filter(**{f"{field}__in": chunk}))
+    return out
+
+
 @dataclass(frozen=True)
 class Col:
     header: str
@@ -80,12 +136,41 @@ class SheetDef:
     help: str = ""
 
 
-@dataclass
+def _shared(values: tuple) -> tuple:
+    """The cells of a row with their short texts (是/否, 初中, 健康, …) shared between rows: a file whose
+    strings are stored inline gives every row its own copies, most of a large upload's memory."""
+    return tuple(sys.intern(v) if isinstance(v, str) and len(v) <= 12 else v for v in values)
+
+
+class RowValues(Mapping):
+    """A row's parsed values by column key: a list beside the sheet's one key → position map (a dict per
+    row would be most of the memory of a 200,000-row upload)."""
+
+    __slots__ = ("_keys", "_data")
+
+    def __init__(self, keys: dict[str, int], data: list):
+        self._keys, self._data = keys, data
+
+    def __getitem__(self, key):
+        return self._data[self._keys[key]]
+
+    def get(self, key, default=None):
+        index = self._keys.get(key)
+        return default if index is None else self._data[index]
+
+    def __iter__(self):
+        return iter(self._keys)
+
+    def __len__(self):
+        return len(self._keys)
+
+
+@dataclass(slots=True)  # 200,000 of them in a large upload
 class Row:
     sheet: str
     number: int
-    values: dict[str, Any]
-    raw: dict[str, Any]
+    values: RowValues
+    raw: tuple  # the cells as read (the values of error messages), by the sheet's column positions
     bad: bool = False  # a cell did not parse: the row still names its keys for cross-checks, nothing more
 
 
@@ -137,20 +222,14 @@ class Importer:
         self.role = role_of(user)
         self.result = ImportResult()
         self.rows: dict[str, list[Row]] = {}
-        self.touched_villages: set[str] = set()
         self.rows_read = 0
         self.on_rows = None
 
     # ---- helpers for subclasses
-    @property
-    def approves(self) -> bool:
-        """County reviewers and the city administrator import as county-approved data."""
-        return self.role in (Role.COUNTY_REVIEWER, Role.CITY_ADMIN)
-
     def error(self, row: Row | None, header: str, reason: str, *, sheet: str | None = None):
         sheet = sheet or (row.sheet if row else "")
-        value = "" if row is None else row.raw.get(header, "")
         index = self._column_index.get(sheet, {}).get(header)
+        value = row.raw[index] if row is not None and index is not None and index < len(row.raw) else ""
         column = column_name(header, index) if index is not None else header
         self.result.errors.append(
             RowError(sheet=sheet, row=row.number if row else None, column=column,
@@ -162,11 +241,10 @@ class Importer:
         if action != "不变" and len(self.result.changes) < self.preview_limit:
             self.result.changes.append(Change(label, key, action, detail))
 
-    def upsert(self, label: str, key: str, owner, current, fields: dict, *, create: Callable[[], Any],
-               new: list, changed: list, village: str | None = None) -> str:
+    def upsert(self, label: str, key: str, current, fields: dict, *, create: Callable[[], Any],
+               new: list, changed: list) -> str:
         """Plan one keyed record: new (``create()`` goes to ``new``), changed field by field (``current`` goes to
-        ``changed``) or unchanged. ``owner`` is the household (or any object with ``village_id``) whose
-        village's summaries go stale when something is written; the action is returned."""
+        ``changed``) or unchanged; the action is returned."""
         if current is None:
             new.append(create())
             self.change(label, key, "新增")
@@ -181,13 +259,7 @@ class Importer:
             meta = type(current)._meta
             self.change(label, key, "修改", "、".join(str(meta.get_field(k.removesuffix("_id")).verbose_name)
                                                      for k in diff))
-        self.touch(village or getattr(owner, "village_id", None))
         return "新增" if current is None else "修改"
-
-    def touch(self, village_code: str | None):
-        """A record of this village is written: its dashboard summaries must be recomputed."""
-        if village_code:
-            self.touched_villages.add(village_code)
 
     def unique_rows(self, sheet: str, key: Callable[[dict], Any], header: str, what: str):
         """The sheet's parsed rows, each key once: a repeated key is an error naming the first row."""
@@ -246,33 +318,32 @@ class Importer:
             for header in missing:
                 self.result.errors.append(RowError(sheet.name, 1, header, "", f"缺少表头列「{header}」"))
             return rows
-        columns = [(c, positions[c.header]) for c in sheet.columns if c.header in positions]
-        absent = {c.key: None for c in sheet.columns if c.header not in positions}
+        keys = {c.key: i for i, c in enumerate(sheet.columns)}
+        columns = [(c, keys[c.key], positions[c.header]) for c in sheet.columns if c.header in positions]
+        width = max(index for *_, index in columns) + 1
         for number, values in iterator:
             if not any(v is not None and clean_text(v) != "" for v in values):
                 continue
             self.rows_read += 1
             if self.on_rows is not None and self.rows_read % 1000 == 0:
                 self.on_rows(self.rows_read)
-            parsed, raw, bad = dict(absent), {}, False
-            for col, index in columns:
+            parsed, bad = [None] * len(keys), False
+            for col, slot, index in columns:
                 value = values[index] if index < len(values) else None
-                raw[col.header] = value
                 if value is None or (isinstance(value, str) and value.strip() == ""):
                     if col.required:
                         self._cell_error(sheet.name, number, col, index, value, "必填项不能为空")
                         bad = True
-                    parsed[col.key] = None if col.parse is not clean_text else ""
+                    parsed[slot] = None if col.parse is not clean_text else ""
                     continue
                 try:
                     if col.identity and isinstance(value, (int, float)):
                         value = identity_text(value)
-                    parsed[col.key] = col.parse(value)
+                    parsed[slot] = col.parse(value)
                 except CellError as exc:
                     self._cell_error(sheet.name, number, col, index, value, str(exc))
-                    parsed[col.key] = None
                     bad = True
-            rows.append(Row(sheet.name, number, parsed, raw, bad))
+            rows.append(Row(sheet.name, number, RowValues(keys, parsed), _shared(values[:width]), bad))
         return rows
 
     def _cell_error(self, sheet, number, col, index, value, reason):
@@ -315,7 +386,12 @@ def run_import(importer_class: type[Importer], path, user, *, commit: bool, on_r
                                                    e.row or 0))
         return importer.result
     if commit and not importer.result.nothing_to_do:
-        with transaction.atomic():
-            importer.write()
+        importer.rows = {}  # planned: the write needs only the plan (the rows of a large upload free their memory)
+        try:
+            with transaction.atomic():
+                importer.write()
+        except ValidationError as exc:  # the service's own check of the whole plan: nothing was written
+            importer.result.errors += [RowError("", None, "", "", message) for message in exc.messages]
+            return importer.result
         importer.result.written = True
     return importer.result

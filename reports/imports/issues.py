@@ -35,8 +35,7 @@ from rectification.services import (
 from villages.models import County, Village
 
 from ..reading import CellError, clean_text, parse_choice, parse_code, parse_date
-from .base import Col, Importer, SheetDef
-from .households import _fetch, _len
+from .base import Col, Importer, SheetDef, fetch, text_of
 
 
 def parse_number(value) -> str:
@@ -54,13 +53,13 @@ ISSUE_SHEET = SheetDef("问题", (
     Col("问题编号", "number", parse_number, required=True, help="如 YC-2023-0001，全市唯一"),
     Col("问题来源", "source", partial(parse_choice, choices=IssueSource.choices), required=True,
         choices=_labels(IssueSource.choices)),
-    Col("问题方面", "aspect", _len(50), required=True, help="须为系统中已有的问题方面"),
-    Col("问题类别", "category", _len(60), required=True, help="须为该问题方面下已有的类别"),
+    Col("问题方面", "aspect", text_of(50), required=True, help="须为系统中已有的问题方面"),
+    Col("问题类别", "category", text_of(60), required=True, help="须为该问题方面下已有的类别"),
     Col("区县代码", "county", partial(parse_code, digits=(6,)), required=True, help="6 位区县代码"),
     Col("行政村代码", "village", partial(parse_code, digits=(12,)), help="问题落在某村时填写"),
     Col("问题描述", "description", clean_text, required=True, width=40),
-    Col("责任单位", "unit", _len(100), help="须为系统中已登记的责任单位"),
-    Col("责任人", "person", _len(50)),
+    Col("责任单位", "unit", text_of(100), help="须为系统中已登记的责任单位"),
+    Col("责任人", "person", text_of(50)),
     Col("发现日期", "found_date", parse_date, required=True, kind="date"),
     Col("整改时限", "deadline", parse_date, required=True, kind="date"),
     Col("整改状态", "status", partial(parse_choice, choices=IssueStatus.choices), required=True,
@@ -90,7 +89,7 @@ class IssueImporter(Importer):
         counties = set(County.objects.values_list("code", flat=True))
         villages = set(Village.objects.filter(code__in={r.values["village"] for r in rows if r.values.get("village")})
                        .values_list("code", flat=True))
-        existing = {i.number: i for i in _fetch(Issue.objects.all(), "number", {r.values["number"] for r in rows
+        existing = {i.number: i for i in fetch(Issue.objects.all(), "number", {r.values["number"] for r in rows
                                                                                 if r.values.get("number")})}
         self.new, self.changed = [], []
         seen = {}

@@ -17,8 +17,7 @@ from resident_teams.services import team_fill_station
 from villages.models import RelocationSite, Township, Village
 
 from ..reading import parse_choice, parse_date, parse_multi
-from .base import Col, Importer, SheetDef
-from .households import BATCH, _fetch, _len, parse_id, parse_phone
+from .base import BATCH, Col, Importer, SheetDef, fetch, parse_id, parse_phone, text_of
 
 
 def _labels(choices):
@@ -26,11 +25,11 @@ def _labels(choices):
 
 
 TEAM_SHEET = SheetDef("工作队", (
-    Col("工作队编号", "code", _len(20), required=True, help="全市唯一"),
+    Col("工作队编号", "code", text_of(20), required=True, help="全市唯一"),
     Col("派驻类型", "types", partial(parse_multi, choices=StationType.choices), required=True,
         choices=_labels(StationType.choices), help="可多选，用“、”分隔：" + "、".join(_labels(StationType.choices))),
-    Col("派驻地代码", "station", _len(100), required=True, help="12 位行政村代码、9 位乡镇代码，或安置点名称"),
-    Col("派出单位", "dispatch_unit", _len(100), required=True),
+    Col("派驻地代码", "station", text_of(100), required=True, help="12 位行政村代码、9 位乡镇代码，或安置点名称"),
+    Col("派出单位", "dispatch_unit", text_of(100), required=True),
     Col("派出层级", "dispatch_level", partial(parse_choice, choices=DispatchLevel.choices), required=True,
         choices=_labels(DispatchLevel.choices)),
     Col("进驻日期", "arrived_on", parse_date, required=True, kind="date"),
@@ -38,12 +37,12 @@ TEAM_SHEET = SheetDef("工作队", (
 ), help="每个工作队一行")
 
 MEMBER_SHEET = SheetDef("队员", (
-    Col("工作队编号", "team", _len(20), required=True),
-    Col("姓名", "name", _len(50), required=True),
+    Col("工作队编号", "team", text_of(20), required=True),
+    Col("姓名", "name", text_of(50), required=True),
     Col("身份证号", "id_number", parse_id, required=True),
     Col("职务", "role", partial(parse_choice, choices=MemberRole.choices), required=True,
         choices=_labels(MemberRole.choices)),
-    Col("工作单位", "unit", _len(100), required=True),
+    Col("工作单位", "unit", text_of(100), required=True),
     Col("联系电话", "phone", parse_phone),
     Col("到岗日期", "joined_on", parse_date, required=True, kind="date"),
     Col("离岗日期", "left_on", parse_date, kind="date"),
@@ -73,7 +72,7 @@ class TeamImporter(Importer):
             sites.setdefault(site.name, []).append(site)
         codes = {r.values["code"] for r in team_rows if r.values.get("code")} | {
             r.values["team"] for r in member_rows if r.values.get("team")}
-        existing = {t.code: t for t in _fetch(WorkTeam.objects.all(), "code", codes)}
+        existing = {t.code: t for t in fetch(WorkTeam.objects.all(), "code", codes)}
         self.teams, self.team_new, self.team_changed = {}, [], []
         self.file_codes = {r.values.get("code") for r in team_rows}  # a team whose row has an error
         seen = {}
@@ -144,7 +143,7 @@ class TeamImporter(Importer):
 
     def _plan_members(self, rows):
         team_ids = [t.pk for t in self.teams.values() if t.pk]
-        existing = {(m.team_id, m.id_number): m for m in _fetch(TeamMember.objects.all(), "team_id", team_ids)}
+        existing = {(m.team_id, m.id_number): m for m in fetch(TeamMember.objects.all(), "team_id", team_ids)}
         self.member_new, self.member_changed = [], []
         seen = {}
         for row in rows:

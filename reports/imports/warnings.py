@@ -15,18 +15,17 @@ from screening.models import EventType
 from screening.services import EventInput, department_events_apply, department_events_plan, group_outcome
 
 from ..reading import parse_choice, parse_date, parse_money
-from .base import Col, Importer, SheetDef
-from .households import _len, parse_id
+from .base import Col, Importer, SheetDef, parse_id, text_of
 
 WARNING_SHEET = SheetDef("部门预警", (
     Col("身份证号", "id_number", parse_id, required=True, help="18 位；全角数字和小写 x 自动转换"),
-    Col("姓名", "name", _len(50), required=True),
+    Col("姓名", "name", text_of(50), required=True),
     Col("事件类型", "event_type", partial(parse_choice, choices=EventType.choices), required=True,
         choices=tuple(label for _, label in EventType.choices)),
     Col("事件日期", "event_date", parse_date, required=True, kind="date"),
     Col("金额(元)", "amount", parse_money, kind="money", help="大额医疗自付支出须填写（个人自付部分）"),
-    Col("说明", "description", _len(500), width=40),
-    Col("部门", "department", _len(50), required=True, help="推送部门，如 市医保局"),
+    Col("说明", "description", text_of(500), width=40),
+    Col("部门", "department", text_of(50), required=True, help="推送部门，如 市医保局"),
 ), help="每人每个事件一行；同一人同一日期的同类事件（含不同部门报送的）合并为一条")
 
 

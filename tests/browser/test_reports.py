@@ -10,9 +10,9 @@ def test_upload_with_two_wrong_rows_lists_both_then_the_fixed_file_imports(page,
     settings.MEDIA_ROOT = tmp_path / "media"
     a, b = person_id(1), person_id(3)
     wrong_id = a[:17] + ("0" if a[17] != "0" else "1")
-    households = [household_row("HH101", head="张三", head_id=a),
-                  household_row("HH102", head="李四", head_id=b, 户类型="贫困户")]  # not an allowed value
-    members = [member_row("HH101", "张三", wrong_id), member_row("HH102", "李四", b)]  # wrong check digit
+    households = [household_row("1408291002000101", head="张三", head_id=a),
+                  household_row("1408291002000102", head="李四", head_id=b, 户类型="贫困户")]  # not an allowed value
+    members = [member_row("1408291002000101", "张三", wrong_id), member_row("1408291002000102", "李四", b)]  # wrong check digit
     bad = household_book(tmp_path / "住户信息.xlsx", households, members)
 
     login(page, "pinglu_reviewer")
@@ -36,11 +36,11 @@ def test_upload_with_two_wrong_rows_lists_both_then_the_fixed_file_imports(page,
     page.set_input_files("#id_file", str(fixed))
     page.get_by_test_id("import-upload").click()
     expect(page.get_by_test_id("import-summary")).to_contain_text("校验通过")
-    expect(page.get_by_test_id("import-preview")).to_contain_text("HH102")
+    expect(page.get_by_test_id("import-preview")).to_contain_text("1408291002000102")
     page.get_by_test_id("import-confirm").click()
     expect(page.get_by_test_id("import-summary")).to_contain_text("已导入")
 
     page.goto(f"{live_server.url}/monitoring/")
-    expect(page.locator("table")).to_contain_text("HH101")
+    expect(page.locator("table")).to_contain_text("1408291002000101")
     expect(page.locator("table")).to_contain_text("李四")
     assert page.console_errors == []

@@ -99,3 +99,27 @@ def test_drilldown_rows_link_to_the_household_and_to_the_issue(city, users, clie
     issue = Issue.objects.get(number="YC-2023-0001")
     issues = client.get("/dashboard/records/issues.total/", {"year": 2023, "quarter": 3}).content.decode()
     assert f'<a href="/rectification/issues/{issue.pk}/">YC-2023-0001</a>' in issues
+
+
+def test_drilldown_export_over_the_limit_runs_as_a_background_job(city, users, client_for, settings, tmp_path,
+                                                                 monkeypatch):
+    """Over the request's limit (20,000 rows; here 1) the 导出 button starts a job like the reports' and the
+    job writes every record of the list."""
+    from dashboard import exports
+    from reports.models import ExportJob
+
+    settings.Q_CLUSTER = {**settings.Q_CLUSTER, "sync": True}
+    settings.MEDIA_ROOT = tmp_path / "media"
+    monkeypatch.setattr(exports, "MAX_ROWS", 1)
+    client = client_for(users.city_leader)
+    page = client.get("/dashboard/records/issues.overdue/", {"year": 2023, "quarter": 3}).content.decode()
+    assert "超过 1 条，将在后台生成，完成后下载" in page
+    response = client.get("/dashboard/records/issues.overdue/export/", {"year": 2023, "quarter": 3})
+    job = ExportJob.objects.get(user=users.city_leader)
+    assert response.status_code == 302 and response["Location"] == f"/reports/jobs/{job.pk}/"
+    assert (job.status, job.report, job.rows_total, job.rows_done) == (ExportJob.Status.DONE, "records:issues.overdue", 2, 2)
+    assert job.filename == "运城市_逾期未整改数明细_2023Q3.xlsx"
+    rows = list(load_workbook(job.file.path).active.iter_rows(values_only=True))
+    assert "逾期未整改数" in rows[0][0] and rows[1][0] == "问题编号"
+    assert sorted(row[0] for row in rows[2:]) == ["YC-2023-0002", "YC-2023-0004"]
+    assert client.get(f"/reports/jobs/{job.pk}/").status_code == 200

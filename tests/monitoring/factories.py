@@ -20,7 +20,8 @@ class HouseholdFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Household
 
-    code = factory.Sequence(lambda n: f"HH{n:06d}")
+    # A valid 户编号: the village's code + a sequence number (Household.clean's rule).
+    code = factory.LazyAttributeSequence(lambda o, n: f"{o.village.code if o.village else '000000000000'}{n % 9999 + 1:04d}")
     head_name = "张三"
     is_poverty_alleviated = True
 

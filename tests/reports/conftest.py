@@ -74,11 +74,11 @@ def good_household_book(tmp_path):
     a, b, c = person_id(1), person_id(2), person_id(3)
     return household_book(
         tmp_path / "住户信息.xlsx",
-        [household_row("HH001", head="张三", head_id=a), household_row("HH002", head="李四", head_id=c, 户类型="脱贫户",
+        [household_row("1408291002000001", head="张三", head_id=a), household_row("1408291002000002", head="李四", head_id=c, 户类型="脱贫户",
                                                                         监测对象类别=None, 识别方式=None, 识别年月=None, 风险类型=None, 风险是否已消除=None)],
-        [member_row("HH001", "张三", a), member_row("HH001", "王芳", b, relation="配偶", 务工所在地=None, **{"务工时长(月)": None}),
-         member_row("HH002", "李四", c)],
-        incomes=[{"户编号": "HH001", "年度": 2023, "季度": 3, "工资性收入": 12000, "经营性收入": 3000, "财产性收入": 0,
+        [member_row("1408291002000001", "张三", a), member_row("1408291002000001", "王芳", b, relation="配偶", 务工所在地=None, **{"务工时长(月)": None}),
+         member_row("1408291002000002", "李四", c)],
+        incomes=[{"户编号": "1408291002000001", "年度": 2023, "季度": 3, "工资性收入": 12000, "经营性收入": 3000, "财产性收入": 0,
                   "转移性收入": 1500, "生产经营性支出": 500}],
-        measures=[{"户编号": "HH001", "措施类型": "就业帮扶", "措施内容": "转移就业", "开始日期": "2023-04-01", "金额(元)": 2000}],
+        measures=[{"户编号": "1408291002000001", "措施类型": "就业帮扶", "措施内容": "转移就业", "开始日期": "2023-04-01", "金额(元)": 2000}],
     )

@@ -23,11 +23,11 @@ def test_export_report_refuses_an_unknown_report(users):
 
 def test_import_workbook_writes_a_good_file_and_lists_errors_of_a_bad_one(tmp_path, users, capsys):
     a = person_id(1)
-    good = household_book(tmp_path / "good.xlsx", [household_row("HH001", head_id=a)], [member_row("HH001", "张三", a)])
+    good = household_book(tmp_path / "good.xlsx", [household_row("1408291002000001", head_id=a)], [member_row("1408291002000001", "张三", a)])
     call_command("import_workbook", str(good), "--user", "pinglu_reviewer")
-    assert Household.objects.get().code == "HH001"
-    bad = household_book(tmp_path / "bad.xlsx", [household_row("HH002", village="140828100200", head_id=person_id(2))],
-                         [member_row("HH002", "李四", person_id(2))])
+    assert Household.objects.get().code == "1408291002000001"
+    bad = household_book(tmp_path / "bad.xlsx", [household_row("1408281002000002", village="140828100200", head_id=person_id(2))],
+                         [member_row("1408281002000002", "李四", person_id(2))])
     with pytest.raises(CommandError, match="未写入任何数据"):
         call_command("import_workbook", str(bad), "--user", "pinglu_reviewer")
     assert "第 2 行「B列·行政村代码」" in capsys.readouterr().err

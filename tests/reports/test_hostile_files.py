@@ -27,7 +27,7 @@ def _refused(result, words):
 
 def test_a_text_file_named_xlsx_is_refused(tmp_path, users):
     path = tmp_path / "fake.xlsx"
-    path.write_text("户编号,行政村代码\nHH001,140829100200\n", encoding="utf-8")
+    path.write_text("户编号,行政村代码\n1408291002000001,140829100200\n", encoding="utf-8")
     _refused(_import(path, users.pinglu_reviewer), "不是有效的 Excel 工作簿")
 
 
@@ -83,7 +83,7 @@ def test_a_sheet_of_a_million_rows_is_refused_without_reading_it(tmp_path, users
     ws = book.active
     ws.title = "户信息"
     ws.append(HH_HEADERS)
-    ws.cell(row=1_048_576, column=1, value="HH999")
+    ws.cell(row=1_048_576, column=1, value="1408291002000999")
     path = tmp_path / "百万行.xlsx"
     book.save(path)
     _refused(_import(path, users.pinglu_reviewer), "1,048,576 行")
@@ -141,14 +141,14 @@ def test_text_dates_full_width_id_digits_and_spaces_are_normalised(tmp_path, use
     wide = head.translate(str.maketrans("0123456789X", "０１２３４５６７８９Ｘ"))
     path = household_book(
         tmp_path / "手填.xlsx",
-        [household_row("  HH010 ", head=" 赵六 ", head_id=f" {wide} ", 识别年月="2023年3月")],
-        [member_row("HH010", "赵六", wide)],
-        measures=[{"户编号": "HH010", "措施类型": " 产业帮扶 ", "开始日期": "2023/4/1"}],
+        [household_row("  1408291002000010 ", head=" 赵六 ", head_id=f" {wide} ", 识别年月="2023年3月")],
+        [member_row("1408291002000010", "赵六", wide)],
+        measures=[{"户编号": "1408291002000010", "措施类型": " 产业帮扶 ", "开始日期": "2023/4/1"}],
     )
     result = _import(path, users.pinglu_reviewer)
     assert result.ok, [str(e) for e in result.errors]
     household = Household.objects.get()
-    assert household.code == "HH010" and household.head_name == "赵六"
+    assert household.code == "1408291002000010" and household.head_name == "赵六"
     assert Member.objects.get().id_number == head
     assert str(household.measures.get().start_date) == "2023-04-01"
     assert str(household.monitoring_records.get().identified_month) == "2023-03-01"
@@ -156,9 +156,9 @@ def test_text_dates_full_width_id_digits_and_spaces_are_normalised(tmp_path, use
 
 @pytest.mark.parametrize("value", ["2023-13-01", "明天", "2023-02-30"])
 def test_a_date_that_is_not_a_date_is_named(tmp_path, users, value):
-    path = household_book(tmp_path / "日期.xlsx", [household_row("HH020", head_id=person_id(1))],
-                          [member_row("HH020", "张三", person_id(1))],
-                          measures=[{"户编号": "HH020", "措施类型": "产业帮扶", "开始日期": value}])
+    path = household_book(tmp_path / "日期.xlsx", [household_row("1408291002000020", head_id=person_id(1))],
+                          [member_row("1408291002000020", "张三", person_id(1))],
+                          measures=[{"户编号": "1408291002000020", "措施类型": "产业帮扶", "开始日期": value}])
     text = _refused(_import(path, users.pinglu_reviewer), "工作表「帮扶措施」第 2 行「D列·开始日期」")
     assert "日期" in text
 

@@ -30,7 +30,7 @@ def test_county_reviewer_imports_households_as_county_approved(users, good_house
     result = _import(good_household_book, users.pinglu_reviewer)
     assert result.ok and result.written
     assert result.counts["户"] == {"created": 2, "changed": 0, "unchanged": 0}
-    hh = Household.objects.get(code="HH001")
+    hh = Household.objects.get(code="1408291002000001")
     assert hh.is_poverty_alleviated and hh.is_monitored and hh.is_dibao and hh.size == 2
     record = MonitoringRecord.objects.get()
     assert record.status == ReviewStatus.APPROVED and record.county_reviewer == users.pinglu_reviewer
@@ -52,7 +52,7 @@ def test_village_officer_import_enters_the_review_workflow_as_submitted(users, g
     record = MonitoringRecord.objects.get()
     assert record.status == ReviewStatus.SUBMITTED and record.author == users.jia1_officer
     assert list(record.events.values_list("action", flat=True)) == ["submit"]
-    assert not Household.objects.get(code="HH001").is_monitored
+    assert not Household.objects.get(code="1408291002000001").is_monitored
 
 
 def test_reimporting_the_same_file_changes_nothing(users, good_household_book):
@@ -68,13 +68,13 @@ def test_reimporting_the_same_file_changes_nothing(users, good_household_book):
 def test_a_changed_value_updates_the_record_in_place(tmp_path, users, good_household_book):
     _import(good_household_book, users.pinglu_reviewer)
     a = person_id(1)
-    path = household_book(tmp_path / "改.xlsx", [household_row("HH001", head_id=a, 联系电话="13900000000")],
-                          [member_row("HH001", "张三", a, 健康状况="长期慢性病")])
+    path = household_book(tmp_path / "改.xlsx", [household_row("1408291002000001", head_id=a, 联系电话="13900000000")],
+                          [member_row("1408291002000001", "张三", a, 健康状况="长期慢性病")])
     preview = _import(path, users.pinglu_reviewer, commit=False)
     assert preview.counts["户"]["changed"] == 1 and preview.counts["成员"]["changed"] == 1
-    assert Household.objects.get(code="HH001").phone == "13800000000"  # a preview writes nothing
+    assert Household.objects.get(code="1408291002000001").phone == "13800000000"  # a preview writes nothing
     _import(path, users.pinglu_reviewer)
-    assert Household.objects.get(code="HH001").phone == "13900000000"
+    assert Household.objects.get(code="1408291002000001").phone == "13900000000"
     assert Member.objects.get(id_number=a).health == "chronic"
     assert Household.objects.count() == 2
 
@@ -85,29 +85,29 @@ def test_every_bad_row_is_listed_with_sheet_row_column_and_nothing_is_written(tm
     path = household_book(
         tmp_path / "错.xlsx",
         [
-            household_row("HH001", head_id=a),
-            household_row("HH002", village="140829100999", head_id=b),  # unknown village
-            household_row("HH001", head_id=a),  # the same household code twice
-            household_row("HH004", head_id=b, 户类型="贫困户"),  # not an allowed value
+            household_row("1408291002000001", head_id=a),
+            household_row("1408291002000002", village="140829100999", head_id=b),  # unknown village
+            household_row("1408291002000001", head_id=a),  # the same household code twice
+            household_row("1408291002000004", head_id=b, 户类型="贫困户"),  # not an allowed value
         ],
         [
-            member_row("HH001", "张三", a),
-            member_row("HH001", "王芳", bad_id, relation="配偶"),  # wrong check digit
-            member_row("HH777", "无户", b),  # household in neither file nor database
-            member_row("HH001", "李四", person_id(5), relation="子", **{"务工时长(月)": "八个月"}),  # not a number
+            member_row("1408291002000001", "张三", a),
+            member_row("1408291002000001", "王芳", bad_id, relation="配偶"),  # wrong check digit
+            member_row("1408291002000777", "无户", b),  # household in neither file nor database
+            member_row("1408291002000001", "李四", person_id(5), relation="子", **{"务工时长(月)": "八个月"}),  # not a number
         ],
-        incomes=[{"户编号": "HH001", "年度": 2023, "季度": 3, "工资性收入": -5}],  # negative amount
-        measures=[{"户编号": "HH001", "措施类型": "就业帮扶", "开始日期": "2023-04-01", "金额(元)": "abc"}],
+        incomes=[{"户编号": "1408291002000001", "年度": 2023, "季度": 3, "工资性收入": -5}],  # negative amount
+        measures=[{"户编号": "1408291002000001", "措施类型": "就业帮扶", "开始日期": "2023-04-01", "金额(元)": "abc"}],
     )
     result = _import(path, users.pinglu_reviewer)
     errors = _errors(result)
     expected = [
         "工作表「户信息」第 3 行「B列·行政村代码」（值：140829100999）：行政村代码不存在",
-        "工作表「户信息」第 4 行「A列·户编号」（值：HH001）：户编号重复（与第 2 行相同）",
+        "工作表「户信息」第 4 行「A列·户编号」（值：1408291002000001）：户编号重复（与第 2 行相同）",
         "工作表「户信息」第 5 行「F列·户类型」（值：贫困户）：不在允许的取值中",
         "工作表「家庭成员」第 3 行「C列·身份证号」",
         "身份证号校验位错误",
-        "工作表「家庭成员」第 4 行「A列·户编号」（值：HH777）：该户不在「户信息」中",
+        "工作表「家庭成员」第 4 行「A列·户编号」（值：1408291002000777）：该户不在「户信息」中",
         "工作表「家庭成员」第 5 行「J列·务工时长(月)」（值：八个月）：不是数字",
         "工作表「收入」第 2 行「D列·工资性收入」（值：-5）：金额不能为负数",
         "工作表「帮扶措施」第 2 行「E列·金额(元)」（值：abc）：不是数字",
@@ -121,7 +121,7 @@ def test_every_bad_row_is_listed_with_sheet_row_column_and_nothing_is_written(tm
 def test_an_end_date_before_the_start_is_named(tmp_path, users):
     a = person_id(1)
     path = household_book(tmp_path / "消除.xlsx", [household_row(
-        "HH001", head_id=a, 风险是否已消除="是", 风险消除方式="帮扶消除", 风险消除年月="2023-01")], [member_row("HH001", "张三", a)])
+        "1408291002000001", head_id=a, 风险是否已消除="是", 风险消除方式="帮扶消除", 风险消除年月="2023-01")], [member_row("1408291002000001", "张三", a)])
     errors = _errors(_import(path, users.pinglu_reviewer))
     assert any("「M列·风险消除年月」" in e and "不能早于识别年月" in e for e in errors), errors
     assert Household.objects.count() == 0
@@ -129,8 +129,8 @@ def test_an_end_date_before_the_start_is_named(tmp_path, users):
 
 def test_a_row_outside_the_users_area_is_refused(tmp_path, users):
     a = person_id(1)
-    path = household_book(tmp_path / "外县.xlsx", [household_row("HH001", village="140828100200", head_id=a)],
-                          [member_row("HH001", "张三", a)])
+    path = household_book(tmp_path / "外县.xlsx", [household_row("1408281002000001", village="140828100200", head_id=a)],
+                          [member_row("1408281002000001", "张三", a)])
     errors = _errors(_import(path, users.pinglu_reviewer))
     assert any("第 2 行「B列·行政村代码」" in e and "不在您的管辖范围内" in e for e in errors), errors
     assert Household.objects.count() == 0
@@ -138,19 +138,19 @@ def test_a_row_outside_the_users_area_is_refused(tmp_path, users):
 
 def test_village_officer_cannot_import_into_the_neighbouring_village(tmp_path, users):
     a = person_id(1)
-    path = household_book(tmp_path / "邻村.xlsx", [household_row("HH001", village="140829100201", head_id=a)],
-                          [member_row("HH001", "张三", a)])
+    path = household_book(tmp_path / "邻村.xlsx", [household_row("1408291002010001", village="140829100201", head_id=a)],
+                          [member_row("1408291002010001", "张三", a)])
     result = _import(path, users.jia1_officer)
     assert not result.ok and Household.objects.count() == 0
 
 
 def test_a_member_registered_in_another_household_is_refused(tmp_path, users, good_household_book):
     _import(good_household_book, users.pinglu_reviewer)
-    path = household_book(tmp_path / "重复人.xlsx", [household_row("HH003", head_id=person_id(3), head="李四")],
-                          [member_row("HH003", "李四", person_id(3))])
+    path = household_book(tmp_path / "重复人.xlsx", [household_row("1408291002000003", head_id=person_id(3), head="李四")],
+                          [member_row("1408291002000003", "李四", person_id(3))])
     errors = _errors(_import(path, users.pinglu_reviewer))
-    assert any("已登记在其他户（户编号 HH002）" in e for e in errors), errors
-    assert not Household.objects.filter(code="HH003").exists()
+    assert any("已登记在其他户（户编号 1408291002000002）" in e for e in errors), errors
+    assert not Household.objects.filter(code="1408291002000003").exists()
 
 
 def test_leader_may_not_import(users, good_household_book):
@@ -162,12 +162,12 @@ def test_leader_may_not_import(users, good_household_book):
 @pytest.mark.parametrize("user", ["city_admin", "pinglu_reviewer", "jia_clerk"])
 def test_import_writes_in_one_transaction(users, good_household_book, user, monkeypatch):
     """A failure half-way through the write leaves the database as it was."""
-    from reports.imports import households
+    from monitoring import services
 
     def boom(*args, **kwargs):
         raise RuntimeError("写入中断")
 
-    monkeypatch.setattr(households.HouseholdImporter, "_write_records", boom)
+    monkeypatch.setattr(services, "_import_records", boom)  # the last step of the write
     with pytest.raises(RuntimeError):
         _import(good_household_book, getattr(users, user))
     assert Household.objects.count() == 0 and Member.objects.count() == 0
@@ -181,13 +181,24 @@ def test_an_imported_change_refuses_a_form_opened_before_it(tmp_path, users, goo
     from accounts.versioning import version_check
 
     _import(good_household_book, users.pinglu_reviewer)
-    opened = Household.objects.get(code="HH001")
+    opened = Household.objects.get(code="1408291002000001")
     a = person_id(1)
-    path = household_book(tmp_path / "改.xlsx", [household_row("HH001", head_id=a, 联系电话="13900000000")],
-                          [member_row("HH001", "张三", a, 健康状况="长期慢性病")])
+    path = household_book(tmp_path / "改.xlsx", [household_row("1408291002000001", head_id=a, 联系电话="13900000000")],
+                          [member_row("1408291002000001", "张三", a, 健康状况="长期慢性病")])
     _import(path, users.pinglu_reviewer)
-    household = Household.objects.get(code="HH001")
+    household = Household.objects.get(code="1408291002000001")
     assert household.version == opened.version + 1
     assert Member.objects.get(id_number=a).version >= 1
     with pytest.raises(ValidationError):
         version_check(household, opened.version)
+
+
+@pytest.mark.parametrize("code", ["123", "1408281002000001", "1408291002010001"])
+def test_import_refuses_a_household_code_that_is_not_its_villages(tmp_path, users, code):
+    """户编号 = the village's 12-digit code + 4 digits (Household.clean's rule, asked by the importer too)."""
+    a = person_id(1)
+    path = household_book(tmp_path / "户编号.xlsx", [household_row(code, head_id=a)], [member_row(code, "张三", a)])
+    errors = _errors(_import(path, users.pinglu_reviewer))
+    assert errors == [f"工作表「户信息」第 2 行「A列·户编号」（值：{code}）：户编号须为所在行政村代码 140829100200 加 4 位顺序号"
+                      "（0001–9999），如 1408291002000001"], errors
+    assert Household.objects.count() == 0

@@ -58,7 +58,7 @@ def test_large_export_runs_as_a_background_job_with_progress_and_a_download_link
         client_for, users, sync_jobs, monkeypatch, tmp_path):
     run = __import__("reports.imports", fromlist=["run_import"])
     a = person_id(1)
-    path = household_book(tmp_path / "h.xlsx", [household_row("HH001", head_id=a)], [member_row("HH001", "张三", a)])
+    path = household_book(tmp_path / "h.xlsx", [household_row("1408291002000001", head_id=a)], [member_row("1408291002000001", "张三", a)])
     assert run.run_import(run.HouseholdImporter, path, users.pinglu_reviewer, commit=True).ok
     monkeypatch.setattr(exports, "BACKGROUND_ROWS", 0)
     monkeypatch.setattr("reports.views.BACKGROUND_ROWS", 0)
@@ -73,7 +73,7 @@ def test_large_export_runs_as_a_background_job_with_progress_and_a_download_link
     assert status["status"] == "done" and status["download_url"] == reverse("reports:job_download", args=[job.pk])
     download = client.get(status["download_url"])
     book = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content)))
-    assert any(r[3] == "HH001" for r in book.worksheets[0].iter_rows(values_only=True))
+    assert any(r[3] == "1408291002000001" for r in book.worksheets[0].iter_rows(values_only=True))
     # another user cannot see or download the job
     other = client_for(users.city_admin)
     assert other.get(reverse("reports:job_status", args=[job.pk])).status_code == 404
@@ -96,17 +96,17 @@ def test_template_download_has_a_notes_sheet_and_drop_down_lists(client_for, use
 def test_upload_shows_a_preview_then_writes_on_confirmation(client_for, users, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
     a = person_id(1)
-    path = household_book(tmp_path / "h.xlsx", [household_row("HH001", head_id=a)], [member_row("HH001", "张三", a)])
+    path = household_book(tmp_path / "h.xlsx", [household_row("1408291002000001", head_id=a)], [member_row("1408291002000001", "张三", a)])
     client = client_for(users.jia1_officer)
     with open(path, "rb") as fh:
         response = client.post(reverse("reports:import"), {"kind": "households", "file": fh})
     page = response.content.decode()
-    assert "校验通过" in page and "HH001" in page
+    assert "校验通过" in page and "1408291002000001" in page
     assert Household.objects.count() == 0
     token = response.context["token"]
     response = client.post(reverse("reports:import"), {"token": token})
     assert "已导入" in response.content.decode()
-    assert Household.objects.get().code == "HH001"
+    assert Household.objects.get().code == "1408291002000001"
     # the same token cannot be used twice
     response = client.post(reverse("reports:import"), {"token": token}, follow=True)
     assert "已过期" in response.content.decode()
@@ -115,8 +115,8 @@ def test_upload_shows_a_preview_then_writes_on_confirmation(client_for, users, t
 def test_upload_with_errors_lists_them_and_writes_nothing(client_for, users, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
     a = person_id(1)
-    path = household_book(tmp_path / "h.xlsx", [household_row("HH001", head_id=a, 户类型="贫困户")],
-                          [member_row("HH001", "张三", a[:17] + "0" if a[17] != "0" else a[:17] + "1")])
+    path = household_book(tmp_path / "h.xlsx", [household_row("1408291002000001", head_id=a, 户类型="贫困户")],
+                          [member_row("1408291002000001", "张三", a[:17] + "0" if a[17] != "0" else a[:17] + "1")])
     with open(path, "rb") as fh:
         response = client_for(users.jia1_officer).post(reverse("reports:import"), {"kind": "households", "file": fh})
     assert response.context["token"] is None
@@ -156,7 +156,7 @@ def test_a_large_data_export_becomes_a_job_whose_file_imports_back(client_for, u
     from reports.imports import HouseholdImporter, run_import
 
     a = person_id(1)
-    path = household_book(tmp_path / "h.xlsx", [household_row("HH001", head_id=a)], [member_row("HH001", "张三", a)])
+    path = household_book(tmp_path / "h.xlsx", [household_row("1408291002000001", head_id=a)], [member_row("1408291002000001", "张三", a)])
     assert run_import(HouseholdImporter, path, users.pinglu_reviewer, commit=True).ok
     monkeypatch.setattr("reports.views.BACKGROUND_ROWS", 0)
     client = client_for(users.pinglu_reviewer)
@@ -185,7 +185,7 @@ def test_a_large_upload_is_written_by_a_background_job_with_progress(client_for,
 
     monkeypatch.setattr(imports, "BACKGROUND_ROWS", 1)  # two rows count as "large"
     a = person_id(1)
-    path = household_book(tmp_path / "h.xlsx", [household_row("HH001", head_id=a)], [member_row("HH001", "张三", a)])
+    path = household_book(tmp_path / "h.xlsx", [household_row("1408291002000001", head_id=a)], [member_row("1408291002000001", "张三", a)])
     client = client_for(users.pinglu_reviewer)
     with open(path, "rb") as fh:
         token = client.post(reverse("reports:import"), {"kind": "households", "file": fh}).context["token"]
@@ -193,7 +193,7 @@ def test_a_large_upload_is_written_by_a_background_job_with_progress(client_for,
     job = ImportJob.objects.get()
     assert response.status_code == 302 and response.url == reverse("reports:import_job", args=[job.pk])
     assert (job.status, job.progress, job.rows_total) == ("done", 100, 2)
-    assert Household.objects.get().code == "HH001"
+    assert Household.objects.get().code == "1408291002000001"
     assert list((tmp_path / "media" / "imports").iterdir()) == []  # the upload is gone
     page = client.get(response.url).content.decode()
     assert "已完成" in page and "已写入" in page

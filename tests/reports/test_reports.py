@@ -32,17 +32,17 @@ def city(tmp_path, users, geo):
     a, b, c, d = (person_id(n) for n in (1, 2, 3, 4))
     e = person_id(5, area="140828")
     households = [
-        household_row("HH001", head="张三", head_id=a),
-        household_row("HH002", village="140829100201", head="李四", head_id=c, 风险是否已消除="是", 风险消除方式="帮扶消除",
+        household_row("1408291002000001", head="张三", head_id=a),
+        household_row("1408291002010002", village="140829100201", head="李四", head_id=c, 风险是否已消除="是", 风险消除方式="帮扶消除",
                       风险消除年月="2023-09", 监测对象类别="边缘易致贫户", 户类型="监测户"),
-        household_row("HH003", village="140829101200", head="王五", head_id=d, 户类型="脱贫户", 监测对象类别=None,
+        household_row("1408291012000003", village="140829101200", head="王五", head_id=d, 户类型="脱贫户", 监测对象类别=None,
                       识别方式=None, 识别年月=None, 风险类型=None, 风险是否已消除=None),
-        household_row("HH004", village="140828100200", head="赵六", head_id=e, 识别方式="农户自主申报"),
+        household_row("1408281002000004", village="140828100200", head="赵六", head_id=e, 识别方式="农户自主申报"),
     ]
-    members = [member_row("HH001", "张三", a), member_row("HH001", "王芳", b, relation="配偶"),
-               member_row("HH002", "李四", c), member_row("HH003", "王五", d), member_row("HH004", "赵六", e)]
+    members = [member_row("1408291002000001", "张三", a), member_row("1408291002000001", "王芳", b, relation="配偶"),
+               member_row("1408291002010002", "李四", c), member_row("1408291012000003", "王五", d), member_row("1408281002000004", "赵六", e)]
     incomes = [{"户编号": code, "年度": year, "季度": 3, "工资性收入": amount, "经营性收入": 1000}
-               for code, amount in (("HH001", 9000), ("HH003", 12000), ("HH004", 7000)) for year in (2022, 2023)]
+               for code, amount in (("1408291002000001", 9000), ("1408291012000003", 12000), ("1408281002000004", 7000)) for year in (2022, 2023)]
     path = household_book(tmp_path / "city.xlsx", households, members, incomes)
     result = run_import(HouseholdImporter, path, users.city_admin, commit=True)
     assert result.ok, [str(x) for x in result.errors]
@@ -106,15 +106,15 @@ def test_summary_totals_and_rows_equal_the_dashboards_figures(tmp_path, users, c
 def test_monitoring_summary_counts_what_was_imported(tmp_path, users, city):
     ws = _sheet(tmp_path, "monitoring_summary", users.city_admin).worksheets[0]
     total = _row_of(ws, "合计")
-    # 3 monitored households in the city (HH001, HH002, HH004), one eliminated
+    # 3 monitored households in the city (1408291002000001, 1408291002010002, 1408281002000004), one eliminated
     assert total[1:6] == (3, 4, 1, 1, 2)
     assert _row_of(ws, "平陆县")[1] == 2 and _row_of(ws, "夏县")[1] == 1
 
 
 def test_household_ledger_lists_each_household_with_a_total_row(tmp_path, users, city):
     ws = _sheet(tmp_path, "household_ledger", users.pinglu_reviewer, "140829").worksheets[0]
-    rows = [r for r in ws.iter_rows(values_only=True) if r[3] and str(r[3]).startswith("HH")]
-    assert [r[3] for r in rows] == ["HH001", "HH002", "HH003"]  # 夏县's HH004 is not in 平陆县's ledger
+    rows = [r for r in ws.iter_rows(values_only=True) if r[3] and str(r[3]).startswith("1408")]
+    assert [r[3] for r in rows] == ["1408291002000001", "1408291002010002", "1408291012000003"]  # 夏县's 1408281002000004 is not in 平陆县's ledger
     total = _row_of(ws, "合计（3 户）")
     assert total[6] == 4  # persons
     monitored = sum(1 for r in rows if r[8])
@@ -127,7 +127,7 @@ def test_household_ledger_lists_each_household_with_a_total_row(tmp_path, users,
 
 def test_leader_sees_masked_id_numbers_in_the_ledger(tmp_path, users, city):
     ws = _sheet(tmp_path, "household_ledger", users.pinglu_leader, "140829").worksheets[0]
-    ids = [r[5] for r in ws.iter_rows(values_only=True) if r[3] and str(r[3]).startswith("HH")]
+    ids = [r[5] for r in ws.iter_rows(values_only=True) if r[3] and str(r[3]).startswith("1408")]
     assert ids and all("**********" in i for i in ids)
 
 
