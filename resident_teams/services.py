@@ -3,12 +3,17 @@
 ``full_clean`` and runs in one transaction. The pages and the admin (its forms and inlines) come here."""
 
 import datetime
+from collections import Counter
+from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.roles import Role, role_of
-from accounts.scoping import code_in_area, referable, require_writable
+from accounts.scoping import CHANGE, code_in_area, referable, require_writable, scope, writable_areas
+from villages.models import RelocationSite, Township, Village
 from yuncheng.idcard import normalize_id_number
 
 from .models import (
@@ -253,3 +258,139 @@ def evaluation_save(*, user, evaluation: Evaluation) -> Evaluation:
     evaluation.full_clean()
     evaluation.save()
     return evaluation
+
+
+# ---------------------------------------------------------------- the 驻村工作队 import (the bulk door)
+
+IMPORT_REASON = "Excel 导入"
+IMPORT_BATCH = 1000
+TEAM_IMPORT_FIELDS = ("village_id", "relocation_site_id", "township_id", "station_kind", "station_code",
+                      "county_id", "dispatch_unit", "dispatch_level", "arrived_on", "departed_on",
+                      *STATION_TYPE_FIELDS.values())
+MEMBER_IMPORT_FIELDS = ("name", "role", "unit", "phone", "joined_on", "left_on")
+
+
+@dataclass
+class TeamImportPlan:
+    """What an import of the 驻村工作队 workbook would write: unsaved new teams and members, and loaded
+    ones with their changed values. A new member refers to its team by object (the team may be new too)."""
+
+    teams_new: list[WorkTeam] = field(default_factory=list)
+    teams_changed: list[WorkTeam] = field(default_factory=list)
+    members_new: list[TeamMember] = field(default_factory=list)
+    members_changed: list[TeamMember] = field(default_factory=list)
+
+
+def _rule_messages(exc: ValidationError, label: str) -> list[str]:
+    return [f"{label}：{message}" for message in exc.messages]
+
+
+def _teams_import_check(user, plan: TeamImportPlan) -> list[str]:
+    """Every rule a team import must keep, as Chinese messages (empty: the plan may be written): the
+    writer's permissions; every team's station (village, site, township) one the writer may refer to and
+    inside the writer's area, before and after the change; every member's team and linked account inside
+    the writer's scope; the models' own rules."""
+    problems = []
+    for perm, rows, text in (("add_workteam", plan.teams_new, "新增工作队"),
+                             ("change_workteam", plan.teams_changed, "修改已有工作队"),
+                             ("add_teammember", plan.members_new, "新增队员"),
+                             ("change_teammember", plan.members_changed, "修改已有队员")):
+        if rows and not user.has_perm(f"resident_teams.{perm}"):
+            problems.append(f"您的角色无权{text}")
+    teams = [*plan.teams_new, *plan.teams_changed]
+    for team in teams:
+        try:
+            team_fill_station(team)
+        except ValidationError as exc:
+            problems += _rule_messages(exc, f"工作队 {team.code}")
+    stations = {t.station_code for t in teams if t.station_code}
+    writable = set(writable_areas(Village.objects.filter(code__in=stations), user).values_list("code", flat=True))
+    writable |= set(writable_areas(Township.objects.filter(code__in=stations), user).values_list("code", flat=True))
+    sites = {t.relocation_site_id for t in teams if t.relocation_site_id}
+    sites_ok = set(referable(RelocationSite.objects.filter(pk__in=sites), user).values_list("pk", flat=True))
+    for team in teams:
+        if team.station_code and (team.station_code not in writable
+                                  or (team.relocation_site_id and team.relocation_site_id not in sites_ok)):
+            problems.append(f"工作队 {team.code}：派驻地 {team.station_code} 不在您的管辖范围内")
+    # The stored rows: a team or member registered outside the writer's area is not the writer's to change.
+    stored = {t.pk for t in plan.teams_changed} | {m.team_id for m in plan.members_changed}
+    stored |= {m.team.pk for m in plan.members_new if m.team.pk}
+    outside = stored - set(scope(WorkTeam.objects.filter(pk__in=stored), user, CHANGE).values_list("pk", flat=True))
+    if outside:
+        codes = sorted(WorkTeam.objects.filter(pk__in=outside).values_list("code", flat=True))
+        problems.append(f"工作队编号 {'、'.join(codes[:5])} 等 {len(codes)} 个工作队已登记在您管辖范围以外")
+    new_codes = [t.code for t in plan.teams_new]
+    twice = sorted(code for code, n in Counter(new_codes).items() if n > 1)
+    taken = sorted(WorkTeam.objects.filter(code__in=new_codes).values_list("code", flat=True))
+    if twice or taken:
+        problems.append(f"工作队编号 {'、'.join([*twice, *taken][:5])} 重复或已存在")
+    for team in teams:
+        try:  # the rules of the row itself; the station and the code were checked above, for all rows at once
+            team.full_clean(exclude=["village", "relocation_site", "township", "county"], validate_unique=False)
+        except ValidationError as exc:
+            problems += _rule_messages(exc, f"工作队 {team.code}")
+    problems += _members_import_check(user, plan)
+    return problems
+
+
+def _members_import_check(user, plan: TeamImportPlan) -> list[str]:
+    problems = []
+    members = [*plan.members_new, *plan.members_changed]
+    teams = {t.pk: t for t in plan.teams_changed}
+    teams.update(WorkTeam.objects.in_bulk({m.team_id for m in plan.members_changed} - set(teams)))
+    for member in plan.members_changed:  # the changed member's team, as the plan changes it
+        member.team = teams[member.team_id]
+    accounts = {m.user_id for m in members if m.user_id}
+    known = set(referable(get_user_model().objects.filter(pk__in=accounts), user).values_list("pk", flat=True))
+    keys = set()
+    for member in plan.members_new:
+        key = (member.team.code, normalize_id_number(member.id_number))
+        if key in keys:
+            problems.append(f"工作队 {key[0]} 的队员 {member.name}：同一工作队中该身份证号重复")
+        keys.add(key)
+    stored_keys = set()
+    for team_id, number in TeamMember.objects.filter(
+            team_id__in={m.team.pk for m in plan.members_new if m.team.pk}).values_list("team_id", "id_number"):
+        stored_keys.add((team_id, number))
+    for member in members:
+        label = f"工作队 {member.team.code} 的队员 {member.name}"
+        member.id_number = normalize_id_number(member.id_number)
+        if member.pk is None and member.team.pk and (member.team.pk, member.id_number) in stored_keys:
+            problems.append(f"{label}：同一工作队中该身份证号已存在")
+        if member.user_id and member.user_id not in known:
+            problems.append(f"{label}：所选登录账号不在您的管辖范围内")
+            continue
+        try:
+            member_account_check(member)
+            member.full_clean(exclude=["team", "user"], validate_unique=False)
+        except ValidationError as exc:
+            problems += _rule_messages(exc, label)
+    return problems
+
+
+@transaction.atomic
+def teams_import(*, user, plan: TeamImportPlan) -> set[str]:
+    """Write an import of the 驻村工作队 workbook in bulk, after checking the whole plan (a ValidationError
+    lists every problem and nothing is written). The station code and county of every team are derived
+    here (:func:`team_fill_station`), not by the importer; every write has its history row. Returns the
+    station codes of the teams written or whose members were."""
+    problems = _teams_import_check(user, plan)
+    if problems:
+        raise ValidationError(problems)
+    history = dict(default_user=user, default_change_reason=IMPORT_REASON, batch_size=IMPORT_BATCH)
+    if plan.teams_new:
+        bulk_create_with_history(plan.teams_new, WorkTeam, **history)
+        if any(t.pk is None for t in plan.teams_new):  # bulk_create fills keys on PostgreSQL and SQLite ≥ 3.35
+            ids = dict(WorkTeam.objects.filter(code__in=[t.code for t in plan.teams_new]).values_list("code", "id"))
+            for team in plan.teams_new:
+                team.pk = team.id = ids[team.code]
+    if plan.teams_changed:
+        bulk_update_with_history(plan.teams_changed, WorkTeam, list(TEAM_IMPORT_FIELDS), **history)
+    for member in plan.members_new:
+        member.team_id = member.team.pk
+    if plan.members_new:
+        bulk_create_with_history(plan.members_new, TeamMember, **history)
+    if plan.members_changed:
+        bulk_update_with_history(plan.members_changed, TeamMember, list(MEMBER_IMPORT_FIELDS), **history)
+    return {t.station_code for t in [*plan.teams_new, *plan.teams_changed]} | {
+        m.team.station_code for m in [*plan.members_new, *plan.members_changed]}

@@ -2,22 +2,22 @@
 
 The station comes from 派驻地代码: a 12-digit village code, a 9-digit township code, or the name of a
 relocation site; ``resident_teams.services.team_fill_station`` derives the station code and county. A
-team's name is not in the contract: a new team is named after its station.
+team's name is not in the contract: a new team is named after its station. The importer only reads and
+plans (a ``TeamImportPlan``, with each row's error named); writing is ``resident_teams.services.teams_import``,
+which checks the whole plan again — scope, accounts, the models' rules — and writes it with history.
 """
 
 from __future__ import annotations
 
 from functools import partial
 
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
-
 from accounts.scoping import code_in_area
 from resident_teams.models import STATION_TYPE_FIELDS, DispatchLevel, MemberRole, StationType, TeamMember, WorkTeam
-from resident_teams.services import team_fill_station
+from resident_teams.services import TeamImportPlan, team_fill_station, teams_import
 from villages.models import RelocationSite, Township, Village
 
 from ..reading import parse_choice, parse_date, parse_multi
-from .base import BATCH, Col, Importer, SheetDef, fetch, parse_id, parse_phone, text_of
+from .base import Col, Importer, SheetDef, fetch, parse_id, parse_phone, text_of
 
 
 def _labels(choices):
@@ -48,11 +48,6 @@ MEMBER_SHEET = SheetDef("队员", (
     Col("离岗日期", "left_on", parse_date, kind="date"),
 ), required=False, help="每名队员一行")
 
-TEAM_FIELDS = ("village_id", "relocation_site_id", "township_id", "station_kind", "station_code", "county_id",
-               "dispatch_unit", "dispatch_level", "arrived_on", "departed_on", *STATION_TYPE_FIELDS.values())
-MEMBER_FIELDS = ("name", "role", "unit", "phone", "joined_on", "left_on")
-
-
 class TeamImporter(Importer):
     key = "teams"
     title = "驻村工作队"
@@ -73,7 +68,8 @@ class TeamImporter(Importer):
         codes = {r.values["code"] for r in team_rows if r.values.get("code")} | {
             r.values["team"] for r in member_rows if r.values.get("team")}
         existing = {t.code: t for t in fetch(WorkTeam.objects.all(), "code", codes)}
-        self.teams, self.team_new, self.team_changed = {}, [], []
+        self.todo = TeamImportPlan()
+        self.teams = {}
         self.file_codes = {r.values.get("code") for r in team_rows}  # a team whose row has an error
         seen = {}
         for row in team_rows:
@@ -122,7 +118,7 @@ class TeamImporter(Importer):
             if current is None:
                 station_obj = team.station
                 team = WorkTeam(code=code, name=f"{station_obj}驻村工作队"[:100], **values)
-                self.team_new.append(team)
+                self.todo.teams_new.append(team)
                 self.change("工作队", code, "新增", team.name)
                 self.teams[code] = team
                 continue
@@ -130,7 +126,7 @@ class TeamImporter(Importer):
             if diff:
                 for k in diff:
                     setattr(current, k, values[k])
-                self.team_changed.append(current)
+                self.todo.teams_changed.append(current)
                 self.change("工作队", code, "修改",
                             "、".join(WorkTeam._meta.get_field(k.removesuffix("_id")).verbose_name for k in diff))
             else:
@@ -144,7 +140,6 @@ class TeamImporter(Importer):
     def _plan_members(self, rows):
         team_ids = [t.pk for t in self.teams.values() if t.pk]
         existing = {(m.team_id, m.id_number): m for m in fetch(TeamMember.objects.all(), "team_id", team_ids)}
-        self.member_new, self.member_changed = [], []
         seen = {}
         for row in rows:
             v = row.values
@@ -168,30 +163,15 @@ class TeamImporter(Importer):
             current = existing.get((team.pk, v["id_number"])) if team.pk else None
             label = f"{team.code} {v['name']}"
             if current is None:
-                self.member_new.append(TeamMember(team=team, id_number=v["id_number"], **fields))
+                self.todo.members_new.append(TeamMember(team=team, id_number=v["id_number"], **fields))
                 self.change("队员", label, "新增")
             elif any(getattr(current, k) != val for k, val in fields.items()):
                 for k, val in fields.items():
                     setattr(current, k, val)
-                self.member_changed.append(current)
+                self.todo.members_changed.append(current)
                 self.change("队员", label, "修改")
             else:
                 self.change("队员", label, "不变")
 
     def write(self):
-        history = dict(default_user=self.user, default_change_reason="Excel 导入")
-        if self.team_new:
-            bulk_create_with_history(self.team_new, WorkTeam, batch_size=BATCH, **history)
-            if any(t.pk is None for t in self.team_new):
-                ids = dict(WorkTeam.objects.filter(code__in=[t.code for t in self.team_new]).values_list("code", "id"))
-                for team in self.team_new:
-                    team.pk = team.id = ids[team.code]
-        if self.team_changed:
-            bulk_update_with_history(self.team_changed, WorkTeam, list(TEAM_FIELDS), batch_size=BATCH, **history)
-        for member in self.member_new:
-            member.team_id = member.team.pk
-        if self.member_new:
-            bulk_create_with_history(self.member_new, TeamMember, batch_size=BATCH, **history)
-        if self.member_changed:
-            bulk_update_with_history(self.member_changed, TeamMember, list(MEMBER_FIELDS), batch_size=BATCH, **history)
-
+        teams_import(user=self.user, plan=self.todo)
