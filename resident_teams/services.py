@@ -387,7 +387,7 @@ def teams_import(*, user, plan: TeamImportPlan) -> set[str]:
     if plan.teams_changed:
         bulk_update_with_history(plan.teams_changed, WorkTeam, list(TEAM_IMPORT_FIELDS), **history)
     for member in plan.members_new:
-        member.team_id = member.team.pk
+        member.team = member.team  # its team_id, now the team is written (the cached team stays)
     if plan.members_new:
         bulk_create_with_history(plan.members_new, TeamMember, **history)
     if plan.members_changed:
