@@ -162,7 +162,7 @@ def test_leader_may_not_import(users, good_household_book):
 @pytest.mark.parametrize("user", ["city_admin", "pinglu_reviewer", "jia_clerk"])
 def test_import_writes_in_one_transaction(users, good_household_book, user, monkeypatch):
     """A failure half-way through the write leaves the database as it was."""
-    from monitoring import services
+    from monitoring.services import household_import as services
 
     def boom(*args, **kwargs):
         raise RuntimeError("写入中断")

@@ -9,7 +9,7 @@ from django.urls import reverse
 from monitoring.models import Household, Member
 from reports import services
 from reports.imports import HouseholdImporter, run_import
-from monitoring import services as household_import
+from monitoring.services import household_import
 from reports.models import ExportJob
 
 pytestmark = pytest.mark.django_db(transaction=True)

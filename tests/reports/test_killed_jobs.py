@@ -57,7 +57,7 @@ if sys.argv[1] == "export":
     services.export_job_run(int(sys.argv[2]))
 else:
     from monitoring.models import Member
-    from monitoring import services as households  # the import's bulk door writes
+    from monitoring.services import household_import as households  # the import's bulk door writes
     real = households.bulk_create_with_history
     def members_never_come(objs, model, **kwargs):
         if model is Member:
