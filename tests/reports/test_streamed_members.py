@@ -81,3 +81,18 @@ def test_a_refusal_lists_the_first_errors_of_a_sheet_and_counts_the_rest(tmp_pat
     assert not result.ok and not result.written and Household.objects.count() == 0
     assert len(result.errors) == base.MAX_LISTED_ERRORS and result.unlisted == 50 and result.error_count == n
     assert [e.row for e in result.errors] == list(range(3, 3 + base.MAX_LISTED_ERRORS))  # the first rows, in order
+
+
+def test_the_page_says_how_many_errors_are_not_listed(tmp_path, users, client_for, settings):
+    from django.urls import reverse
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    n = base.MAX_LISTED_ERRORS + 7
+    path = household_book(tmp_path / "坏号.xlsx", [household_row(_code(1), head="张三", head_id=person_id(1))],
+                          [member_row(_code(1), "张三", person_id(1))]
+                          + [member_row(_code(1), f"成员{i}", "14082919800101000X", relation="子") for i in range(n)])
+    with open(path, "rb") as fh:
+        page = client_for(users.pinglu_reviewer).post(reverse("reports:import"), {"kind": "households", "file": fh})
+    text = page.content.decode()
+    assert f"有 {n} 处问题，未写入任何数据" in text and "另有 7 处未列出" in text
+    assert text.count('data-testid="import-error"') == base.MAX_LISTED_ERRORS
