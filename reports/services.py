@@ -230,7 +230,7 @@ def import_job_run(job_id: int) -> None:
             rows_done=job.rows_total, finished_at=timezone.now(),
             result={"counts": result.counts, "errors": [str(e) for e in result.errors[:500]],
                     "written": result.written},
-            error="" if result.ok else f"文件有 {len(result.errors)} 处错误，未写入任何数据",
+            error="" if result.ok else f"文件有 {result.error_count} 处错误，未写入任何数据",
         )
     except Exception as exc:  # the page shows the failure; the worker log keeps the traceback
         ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.FAILED, error=str(exc)[:1000],

@@ -17,7 +17,7 @@ import sys
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from functools import partial
 
@@ -56,6 +56,7 @@ def identity_text(value):
 
 
 MAX_FORMULA_ERRORS = 50
+MAX_LISTED_ERRORS = 200  # per sheet; the rest are counted (ImportResult.unlisted)
 # Uploads with more data rows than this are written by a background job after the preview, not in the request.
 BACKGROUND_ROWS = 20_000
 
@@ -174,6 +175,13 @@ class Row:
     bad: bool = False  # a cell did not parse: the row still names its keys for cross-checks, nothing more
 
 
+class RowAt(NamedTuple):
+    """Where a row was, once the row itself is freed (a streamed sheet's row named by a later error)."""
+
+    sheet: str
+    number: int
+
+
 ACTIONS = {"新增": "created", "修改": "changed", "不变": "unchanged"}
 
 
@@ -194,6 +202,23 @@ class ImportResult:
     changes: list[Change] = field(default_factory=list)
     written: bool = False
     rows: int = 0  # data rows read from the file
+    unlisted: int = 0  # errors beyond MAX_LISTED_ERRORS of their sheet: counted, not kept
+    _listed: dict[str, int] = field(default_factory=dict, repr=False)
+
+    def add_error(self, error: RowError):
+        """Keep the first MAX_LISTED_ERRORS errors of each sheet and count the others (a file with
+        200,000 bad rows must not turn its refusal into 200,000 objects and as many lines on the page)."""
+        n = self._listed[error.sheet] = self._listed.get(error.sheet, 0) + 1
+        if n > MAX_LISTED_ERRORS:
+            self.unlisted += 1
+        else:
+            self.errors.append(error)
+
+    @property
+    def error_count(self) -> int:
+        return len(self.errors) + self.unlisted
+
+    listed_per_sheet = MAX_LISTED_ERRORS
 
     @property
     def ok(self) -> bool:
@@ -208,6 +233,25 @@ class ImportResult:
         bucket[ACTIONS[action]] += n
 
 
+class SheetDamaged(Exception):
+    """Reading a sheet's XML failed after the archive checks passed: the file is damaged."""
+
+
+def _unreadable_as_damaged(rows):
+    """The rows of ``Workbook.rows``, a failure of the reader raised as SheetDamaged (so that a streamed
+    sheet's damage, found while ``plan`` runs, is not taken for an error of the plan)."""
+    while True:
+        try:
+            item = next(rows)
+        except StopIteration:
+            return
+        except WorkbookRefused:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a part that lies about its size, XML that does not parse, …
+            raise SheetDamaged from exc
+        yield item
+
+
 class Importer:
     """Subclasses declare ``title``, ``key`` and ``sheets`` and implement ``plan`` and ``write``."""
 
@@ -216,6 +260,7 @@ class Importer:
     title = ""
     sheets: tuple[SheetDef, ...] = ()
     preview_limit = 200
+    streamed: tuple[str, ...] = ()  # sheets planned while they are read (``stream``), never held whole
 
     def __init__(self, user):
         self.user = user
@@ -231,7 +276,7 @@ class Importer:
         index = self._column_index.get(sheet, {}).get(header)
         value = row.raw[index] if row is not None and index is not None and index < len(row.raw) else ""
         column = column_name(header, index) if index is not None else header
-        self.result.errors.append(
+        self.result.add_error(
             RowError(sheet=sheet, row=row.number if row else None, column=column,
                      value=clean_text(value)[:60], reason=reason)
         )
@@ -275,21 +320,38 @@ class Importer:
 
     # ---- the steps
     def read(self, book: Workbook):
+        """Read every sheet but the ``streamed`` ones, which ``stream`` parses while ``plan`` runs."""
         self._column_index: dict[str, dict[str, int]] = {}
+        self._streams: dict[str, tuple[Workbook, str, SheetDef]] = {}
         names = {norm_header(n): n for n in book.sheetnames}
         for sheet in self.sheets:
             actual = names.get(norm_header(sheet.name))
+            self.rows[sheet.name] = []
             if actual is None:
                 if sheet.required:
                     self.result.errors.append(
                         RowError(sheet.name, None, "", "", f"缺少工作表「{sheet.name}」（请使用本系统下载的模板）")
                     )
-                self.rows[sheet.name] = []
                 continue
-            self.rows[sheet.name] = self._read_sheet(book, actual, sheet)
+            if sheet.name in self.streamed:
+                self._streams[sheet.name] = (book, actual, sheet)
+                self._column_index[sheet.name] = {}
+            else:
+                self.rows[sheet.name] = list(self._read_sheet(book, actual, sheet))
 
-    def _read_sheet(self, book: Workbook, actual: str, sheet: SheetDef) -> list[Row]:
-        rows: list[Row] = []
+    @property
+    def streaming(self) -> bool:
+        """A streamed sheet is still to be read: ``plan`` runs with the workbook open."""
+        return bool(self._streams)
+
+    def stream(self, sheet: str):
+        """The parsed rows of a ``streamed`` sheet, read one at a time (each row freed once planned);
+        nothing when the sheet is missing. A sheet can be streamed once."""
+        entry = self._streams.pop(sheet, None)
+        if entry is not None:
+            yield from self._read_sheet(*entry)
+
+    def _read_sheet(self, book: Workbook, actual: str, sheet: SheetDef):
         wanted = {norm_header(c.header): c for c in sheet.columns}
         positions: dict[str, int] = {}
         self._column_index[sheet.name] = {}
@@ -303,11 +365,11 @@ class Importer:
             self.result.errors.append(RowError(
                 sheet.name, int("".join(ch for ch in ref if ch.isdigit())), ref, "",
                 "公式没有计算结果（文件未在 Excel 中打开并保存过），请在 Excel 中打开后保存，或把公式改为数值再上传"))
-        iterator = book.rows(actual)
+        iterator = _unreadable_as_damaged(book.rows(actual))
         header_row = next(iterator, None)
         if header_row is None:
             self.result.errors.append(RowError(sheet.name, 1, "", "", "工作表是空的：第 1 行应为表头"))
-            return rows
+            return
         for index, text in enumerate(header_row[1]):
             col = wanted.get(norm_header(text))
             if col is not None and col.header not in positions:
@@ -317,7 +379,7 @@ class Importer:
         if missing:
             for header in missing:
                 self.result.errors.append(RowError(sheet.name, 1, header, "", f"缺少表头列「{header}」"))
-            return rows
+            return
         keys = {c.key: i for i, c in enumerate(sheet.columns)}
         columns = [(c, keys[c.key], positions[c.header]) for c in sheet.columns if c.header in positions]
         width = max(index for *_, index in columns) + 1
@@ -343,11 +405,10 @@ class Importer:
                 except CellError as exc:
                     self._cell_error(sheet.name, number, col, index, value, str(exc))
                     bad = True
-            rows.append(Row(sheet.name, number, RowValues(keys, parsed), _shared(values[:width]), bad))
-        return rows
+            yield Row(sheet.name, number, RowValues(keys, parsed), _shared(values[:width]), bad)
 
     def _cell_error(self, sheet, number, col, index, value, reason):
-        self.result.errors.append(
+        self.result.add_error(
             RowError(sheet, number, column_name(col.header, index), clean_text(value)[:60], reason)
         )
 
@@ -358,28 +419,39 @@ class Importer:
         raise NotImplementedError
 
 
+DAMAGED = "文件已损坏（工作表内容无法读取），请用 Excel 打开后另存为 .xlsx 再上传"
+NO_ROWS = "文件中没有数据行（表头下方为空）"
+
+
 def run_import(importer_class: type[Importer], path, user, *, commit: bool, on_rows=None) -> ImportResult:
     """Validate the whole file; when ``commit`` and there is no error, write it in one transaction.
-    ``on_rows(n)`` is told every 1,000 rows read (a background job's progress)."""
+    ``on_rows(n)`` is told every 1,000 rows read (a background job's progress). The importer's ``streamed``
+    sheets are read while it plans, with the workbook still open."""
     importer = importer_class(user)
     importer.on_rows = on_rows
     try:
         with Workbook(path) as book:
-            importer.read(book)
+            try:
+                importer.read(book)
+            except WorkbookRefused:
+                raise
+            except Exception as exc:  # noqa: BLE001 - the archive checks passed but reading a sheet failed
+                raise SheetDamaged from exc
+            if not _has_rows(importer):
+                return importer.result
+            errors_before = len(importer.result.errors)
+            importer.plan()
+            if importer.rows_read == 0 and errors_before == 0:  # a streamed sheet without rows, like the others
+                importer.result.errors = [RowError("", None, "", "", NO_ROWS)]
+                return importer.result
     except WorkbookRefused as exc:
         importer.result.errors.append(RowError("", None, "", "", str(exc)))
         return importer.result
-    except Exception:  # noqa: BLE001 - a part that lies about its size, XML that does not parse, …
-        # The archive checks passed but reading a sheet failed: the file is damaged, whatever the library says.
+    except SheetDamaged:  # whatever the library says, the file is damaged
         logger.warning("导入文件读取失败", exc_info=True)
-        importer.result.errors.append(RowError("", None, "", "", "文件已损坏（工作表内容无法读取），请用 Excel 打开后另存为 .xlsx 再上传"))
+        importer.result.errors.append(RowError("", None, "", "", DAMAGED))
         return importer.result
-    total = sum(len(rows) for rows in importer.rows.values())
-    importer.result.rows = total
-    if total == 0 and not importer.result.errors:
-        importer.result.errors.append(RowError("", None, "", "", "文件中没有数据行（表头下方为空）"))
-        return importer.result
-    importer.plan()
+    importer.result.rows = importer.rows_read
     if importer.result.errors:
         importer.result.errors.sort(key=lambda e: ([s.name for s in importer.sheets].index(e.sheet)
                                                    if e.sheet in [s.name for s in importer.sheets] else -1,
@@ -395,3 +467,11 @@ def run_import(importer_class: type[Importer], path, user, *, commit: bool, on_r
             return importer.result
         importer.result.written = True
     return importer.result
+
+
+def _has_rows(importer: Importer) -> bool:
+    """False (with the error) when no sheet has a data row and none is still to be streamed."""
+    if importer.rows_read == 0 and not importer.streaming and not importer.result.errors:
+        importer.result.errors.append(RowError("", None, "", "", NO_ROWS))
+        return False
+    return True

@@ -57,7 +57,8 @@ from monitoring.services import (
 from villages.models import RelocationSite, Village
 
 from ..reading import CellError, clean_text, parse_bool, parse_code, parse_date, parse_int, parse_money, parse_month, parse_multi
-from .base import Col, Importer, Row, SheetDef, chunks, choice, fetch, labels, parse_id, parse_phone, text_of
+from .base import (BATCH, Col, Importer, Row, RowAt, SheetDef, chunks, choice, fetch, labels, parse_id, parse_phone,
+                   text_of)
 
 HOUSEHOLD_TYPES = ("脱贫户", "监测户", "脱贫户、监测户", "一般农户")
 
@@ -140,6 +141,7 @@ class HouseholdImporter(Importer):
     key = "households"
     title = "住户信息"
     sheets = (HOUSEHOLD_SHEET, MEMBER_SHEET, EMPLOYMENT_SHEET, INCOME_SHEET, MEASURE_SHEET)
+    streamed = ("家庭成员",)  # planned once 户信息 is: a member row needs only the household map
 
     def plan(self):
         user = self.user
@@ -150,13 +152,13 @@ class HouseholdImporter(Importer):
             return
         self.approves = imports_as_approved(user)
         self.todo = HouseholdImportPlan()
-        refs = {r.values["household"] for s in ("家庭成员", "收入", "帮扶措施") for r in self.rows[s]
-                if r.values.get("household")}
+        refs = {r.values["household"] for s in ("收入", "帮扶措施") for r in self.rows[s] if r.values.get("household")}
         existing = {h.code: h for h in fetch(Household.objects.all(), "code",
                                              refs | {r.values["code"] for r in self.rows["户信息"] if r.values.get("code")})}
         self.households: dict[str, Household] = {}
         # Households of the file whose own row has an error: rows that refer to them are not blamed twice.
         self.file_codes = {r.values.get("code") for r in self.rows["户信息"]}
+        self.looked_up = set(existing)  # 户编号 already asked of the database (the members' are asked batch by batch)
         self.records_plan = []  # (household code, row values, risk codes, row)
         self._plan_households(existing)
         for code, household in existing.items():
@@ -263,23 +265,60 @@ class HouseholdImporter(Importer):
 
     # ------------------------------------------------------------------ 家庭成员, 务工就业
     def _plan_members(self):
-        rows = self.rows["家庭成员"]
-        members = {m.id_number: m for m in fetch(Member.objects.select_related("household"), "id_number",
-                                                 {r.values["id_number"] for r in rows if r.values.get("id_number")})}
-        known = {h.pk: code for code, h in self.households.items() if h.pk}
+        """家庭成员 is streamed (import-templates.md allows 200,000 rows): a batch of rows at a time is checked
+        and planned, then freed; what outlives a row is its key (for repeated 身份证号), its planned member and
+        its employment fact."""
         # The household size as it will be (for the income figures of the preview; the service sets it).
         self.sizes: dict[str, int] = defaultdict(int)
+        self._count_members(self.households.values())
+        self.members_by_id: dict[str, Member] = {}
+        self.jobs = []  # (member, year, values, row or RowAt, header of the year): employment facts of the file
+        self._heads: dict[str, int] = {}  # 户编号 → row number of its 户主 in 家庭成员
+        self._seen_ids: dict[str, int] = {}
+        batch: list[Row] = []
+        for row in self.stream("家庭成员"):
+            batch.append(row)
+            if len(batch) == BATCH:
+                self._plan_member_batch(batch)
+                batch = []
+        self._plan_member_batch(batch)
+        del self._seen_ids, self._heads
+
+    def _count_members(self, households):
+        """Stored members of the ``households`` (those with a pk) into ``self.sizes``."""
+        known = {h.pk: h.code for h in households if h.pk}
         for chunk in chunks(known):
             for household_id, n in (Member.objects.filter(household_id__in=chunk).values_list("household_id")
                                     .annotate(n=Count("id")).order_by()):
                 self.sizes[known[household_id]] = n
-        self.members_by_id: dict[str, Member] = {}
-        self.jobs = []  # (member, year, values, row, header of the year): employment facts of the file
-        heads: dict[str, Row] = {}
-        for row in self.unique_rows("家庭成员", lambda v: v.get("id_number") or object(), "身份证号", "身份证号"):
+
+    def _load_households(self, codes):
+        """Stored households of ``codes`` not asked before, added to the map when in the user's area."""
+        codes = set(codes) - self.looked_up
+        self.looked_up |= codes
+        added = [h for h in fetch(Household.objects.all(), "code", codes) if user_covers_area(self.user, h.village_id)]
+        for household in added:
+            self.households[household.code] = household
+        self._count_members(added)
+
+    def _plan_member_batch(self, rows: list[Row]):
+        unique = []
+        for row in rows:  # a repeated 身份证号 names the first row (as ``unique_rows``)
+            key = row.values.get("id_number")
+            if key:
+                if key in self._seen_ids:
+                    self.error(row, "身份证号", f"身份证号重复（与第 {self._seen_ids[key]} 行相同）")
+                    continue
+                self._seen_ids[key] = row.number
+            if not row.bad:
+                unique.append(row)
+        self._load_households({r.values["household"] for r in unique})
+        members = {m.id_number: m for m in fetch(Member.objects.select_related("household"), "id_number",
+                                                 {r.values["id_number"] for r in unique})}
+        for row in unique:
             v = row.values
             household = self._household_of(row)
-            if household is None or not self._member_row_ok(row, household, heads):
+            if household is None or not self._member_row_ok(row, household):
                 continue
             fields = dict(
                 name=v["name"], relation=v["relation"], education=v.get("education") or Education.JUNIOR,
@@ -301,22 +340,23 @@ class HouseholdImporter(Importer):
             member = current or self.todo.members_new[-1]
             self.members_by_id[member.id_number] = member
             if v.get("location") is not None:
-                self.jobs.append((member, v["employment_year"], v, row, "务工年度"))
-        for code, head_row in heads.items():
-            household = self.households[code]
-            if head_row.values["name"] != household.head_name:
-                self.error(head_row, "姓名", f"户主姓名与「户信息」不一致（户信息为 {household.head_name}）")
+                job = {"location": v["location"], "months": v["months"], "channel": v.get("channel")}
+                self.jobs.append((member, v["employment_year"], job, RowAt(row.sheet, row.number), "务工年度"))
 
-    def _member_row_ok(self, row: Row, household: Household, heads: dict[str, Row]) -> bool:
+    def _member_row_ok(self, row: Row, household: Household) -> bool:
         v = row.values
         if v["relation"] == Relation.HEAD:
-            if v["household"] in heads:
-                self.error(row, "与户主关系", f"一户只能有一名户主（第 {heads[v['household']].number} 行已是户主）")
+            if v["household"] in self._heads:
+                self.error(row, "与户主关系", f"一户只能有一名户主（第 {self._heads[v['household']]} 行已是户主）")
                 return False
-            heads[v["household"]] = row
+            self._heads[v["household"]] = row.number
             head_id = getattr(household, "_head_id", None)
-            if head_id and head_id != v["id_number"]:
+            other_id = bool(head_id) and head_id != v["id_number"]
+            if other_id:
                 self.error(row, "身份证号", "与「户信息」中该户的户主身份证号不一致")
+            if v["name"] != household.head_name:  # an error of its own: the row's other facts are still checked
+                self.error(row, "姓名", f"户主姓名与「户信息」不一致（户信息为 {household.head_name}）")
+            if other_id:
                 return False
         if (v.get("location") is None) != (v.get("months") is None):
             self.error(row, "务工时长(月)" if v.get("location") else "务工所在地", "务工所在地与务工时长须同时填写")

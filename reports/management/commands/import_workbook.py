@@ -32,7 +32,7 @@ class Command(BaseCommand):
         if result.errors:
             for error in result.errors:
                 self.stderr.write(str(error))
-            raise CommandError(f"文件有 {len(result.errors)} 处问题，未写入任何数据")
+            raise CommandError(f"文件有 {result.error_count} 处问题，未写入任何数据")
         for label, c in result.counts.items():
             self.stdout.write(f"{label}：新增 {c['created']}，修改 {c['changed']}，不变 {c['unchanged']}")
         if dry_run:
