@@ -7,6 +7,7 @@ hidden fields (the record's version, inline ids) included."""
 import datetime
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Model
 
 
@@ -57,3 +58,16 @@ def admin_form_data(response) -> dict:
 def inline_prefixes(response) -> dict:
     """The formset prefix of each inline model on the page: ``{Member: "members", …}``."""
     return {inline.formset.model: inline.formset.prefix for inline in response.context["inline_admin_formsets"]}
+
+
+def refusing_service(monkeypatch, module, name: str) -> list:
+    """Replace ``module.name`` with a service that records its keyword arguments and refuses with
+    "服务拒绝"; returns the list of calls (to show which door a form went through, and as whom)."""
+    calls = []
+
+    def refuse(**kwargs):
+        calls.append(kwargs)
+        raise ValidationError("服务拒绝")
+
+    monkeypatch.setattr(module, name, refuse)
+    return calls

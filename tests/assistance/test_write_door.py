@@ -19,7 +19,7 @@ from assistance.models import (
     WorkshopEmployee,
 )
 
-from ..admin_forms import admin_form_data, inline_prefixes
+from ..admin_forms import admin_form_data, inline_prefixes, refusing_service
 from .factories import (
     AssistanceProjectFactory,
     ConsumptionPlatformFactory,
@@ -105,7 +105,7 @@ ADMIN_SERVICES = [
 def test_the_admin_form_saves_through_the_apps_service(geo, users, client_for, monkeypatch, model_name, service,
                                                        make):
     record = make(geo)
-    calls = _refusing(monkeypatch, service)
+    calls = refusing_service(monkeypatch, services, service)
     client = client_for(users.pinglu_reviewer)
     url = reverse(f"admin:assistance_{model_name}_change", args=[record.pk])
     response = client.post(url, admin_form_data(client.get(url)), follow=True)
@@ -115,7 +115,7 @@ def test_the_admin_form_saves_through_the_apps_service(geo, users, client_for, m
 
 def test_the_platform_admin_saves_through_its_service(geo, users, client_for, monkeypatch):
     platform = ConsumptionPlatformFactory()
-    calls = _refusing(monkeypatch, "platform_save")
+    calls = refusing_service(monkeypatch, services, "platform_save")
     client = client_for(users.city_admin)
     url = reverse("admin:assistance_consumptionplatform_change", args=[platform.pk])
     response = client.post(url, admin_form_data(client.get(url)), follow=True)
@@ -134,7 +134,7 @@ def test_the_platform_admin_saves_through_its_service(geo, users, client_for, mo
 def test_an_inline_row_is_saved_through_the_apps_service(geo, users, client_for, monkeypatch, parent, make,
                                                          inline_model, service, row):
     record = make(geo)
-    calls = _refusing(monkeypatch, service)
+    calls = refusing_service(monkeypatch, services, service)
     client = client_for(users.pinglu_reviewer)
     url = reverse(f"admin:assistance_{parent}_change", args=[record.pk])
     page = client.get(url)
@@ -146,14 +146,3 @@ def test_an_inline_row_is_saved_through_the_apps_service(geo, users, client_for,
     assert [str(m) for m in response.context["messages"]] == ["服务拒绝"]
     assert calls and calls[0]["user"] == users.pinglu_reviewer
     assert not inline_model.objects.exists()
-
-
-def _refusing(monkeypatch, service):
-    calls = []
-
-    def refuse(**kwargs):
-        calls.append(kwargs)
-        raise ValidationError("服务拒绝")
-
-    monkeypatch.setattr(services, service, refuse)
-    return calls

@@ -23,7 +23,7 @@ from resident_teams.models import (
 )
 from yuncheng.idcard import make_id_number
 
-from ..admin_forms import admin_form_data, inline_prefixes
+from ..admin_forms import admin_form_data, inline_prefixes, refusing_service
 from .factories import MONDAY, EvaluationFactory, HouseholdFactory, InspectionFactory, TrainingSessionFactory
 
 ID = make_id_number("140829", datetime.date(1985, 3, 1), 11, True)
@@ -222,13 +222,7 @@ ADMIN_SERVICES = [
 def test_the_admin_form_saves_through_the_apps_service(teams, users, client_for, geo, monkeypatch, model_name,
                                                        service):
     record = _one_record(model_name, teams, geo)
-    calls = []
-
-    def refuse(**kwargs):
-        calls.append(kwargs)
-        raise services.ValidationError("服务拒绝")
-
-    monkeypatch.setattr(services, service, refuse)
+    calls = refusing_service(monkeypatch, services, service)
     client = client_for(users.pinglu_reviewer)
     url = reverse(f"admin:resident_teams_{model_name}_change", args=[record.pk])
     response = client.post(url, admin_form_data(client.get(url)), follow=True)
