@@ -84,6 +84,11 @@ class ResponsibleUnit(models.Model):
         County, on_delete=models.PROTECT, null=True, blank=True, related_name="responsible_units",
         verbose_name="所属区县", help_text="留空为市直单位",
     )
+    # The unit's own area: its county's code, or its city's for a city department — in a province the
+    # county left empty does not say which city, and a letter to the unit belongs to that city.
+    area_code = models.CharField(
+        "所属区域代码", max_length=6, blank=True, db_index=True, help_text="区县单位为区县代码，市直单位为所在市代码",
+    )
     users = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="responsible_units", verbose_name="单位账号",
         help_text="角色为“责任单位”的用户",
@@ -97,6 +102,29 @@ class ResponsibleUnit(models.Model):
 
     def __str__(self):
         return self.name
+
+    def sync_area_code(self) -> None:
+        """A county's unit lies in its county. A city department keeps the city it was given; on a
+        one-city platform that can only be the platform's city."""
+        from villages.models import PROVINCE_CODE, platform_area_code
+
+        if self.county_id:
+            self.area_code = self.county_id
+        elif not self.area_code and platform_area_code() != PROVINCE_CODE:
+            self.area_code = platform_area_code()
+
+    def clean(self):
+        from villages.models import SHANXI_CITIES, area_prefix, platform_area_code
+
+        self.sync_area_code()
+        if self.county_id:
+            return
+        if self.area_code not in SHANXI_CITIES or not self.area_code.startswith(area_prefix(platform_area_code())):
+            raise ValidationError({"area_code": "市直单位须填写所在市的代码（如太原市 140100）"})
+
+    def save(self, *args, **kwargs):
+        self.sync_area_code()
+        super().save(*args, **kwargs)
 
 
 class IssueSource(models.TextChoices):
@@ -365,7 +393,8 @@ class SupervisionLetter(models.Model):
         ResponsibleUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="supervision_letters",
         verbose_name="受函单位",
     )
-    # The addressed county's code, or the city's for a letter to a unit (so county users do not see it).
+    # The addressed county's code, or the addressed unit's area (a city department's: its city's code, so
+    # county users do not see it).
     area_code = models.CharField("区域代码", max_length=12, db_index=True, editable=False)
     issues = models.ManyToManyField(Issue, blank=True, related_name="letters", verbose_name="督办问题")
     content = models.TextField("督办事项", blank=True)
@@ -409,12 +438,20 @@ class SupervisionLetter(models.Model):
         return self.addressee_county or self.addressee_unit
 
     def sync_area_code(self) -> None:
-        from accounts.roles import CITY_CODE
-
-        self.area_code = self.addressee_county_id or CITY_CODE
+        """The addressee's own area: the county's code, or the addressed unit's (its county, or its city
+        for a city department) — never a fixed city, which in a province would file a letter to 太原's
+        department under 运城."""
+        if self.addressee_county_id:
+            self.area_code = self.addressee_county_id
+        elif self.addressee_unit_id:
+            self.area_code = self.addressee_unit.area_code
+        else:
+            self.area_code = ""
 
     def clean(self):
         self.sync_area_code()
+        if self.addressee_unit_id and not self.area_code:
+            raise ValidationError({"addressee_unit": f"受函单位“{self.addressee_unit}”未填写所在市，请先在责任单位中补全"})
 
     def save(self, *args, **kwargs):
         self.sync_area_code()

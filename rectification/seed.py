@@ -117,9 +117,10 @@ def _date_between(rng, start: datetime.date, end: datetime.date) -> datetime.dat
 
 def _units(counties) -> dict:
     """Create the city's and each county's units; answer {(county code or None, short name): unit}."""
-    wanted = [ResponsibleUnit(name=name) for name in CITY_UNITS]
-    wanted += [ResponsibleUnit(name=f"{county.name}{short}", county=county) for county in counties
-               for short in COUNTY_UNITS]
+    # bulk_create saves no model: each unit's area is given here (the city departments are 运城's).
+    wanted = [ResponsibleUnit(name=name, area_code=CITY_CODE) for name in CITY_UNITS]
+    wanted += [ResponsibleUnit(name=f"{county.name}{short}", county=county, area_code=county.code)
+               for county in counties for short in COUNTY_UNITS]
     existing = set(ResponsibleUnit.objects.values_list("name", flat=True))
     ResponsibleUnit.objects.bulk_create([u for u in wanted if u.name not in existing])
     by_key = {}
@@ -380,7 +381,7 @@ def _letters(rng, issues, units, counties) -> int:
         replied = deadline < AS_OF and rng.random() < 0.93
         letters.append(SupervisionLetter(
             number=f"运巩衔督〔2023〕{n}号", issued_date=issued, reply_deadline=deadline,
-            addressee_county_id=county, addressee_unit=unit, area_code=county or CITY_CODE,
+            addressee_county_id=county, addressee_unit=unit, area_code=county or unit.area_code,
             title=f"关于加快推进{'问题' if not to_unit else '行业部门问题'}整改的督办函",
             content=f"经核查，贵{'单位' if to_unit else '县（市、区）'}以下 {len(chosen)} 个问题整改进度滞后，"
                     "请于回复期限前整改到位并书面报告。",
