@@ -231,6 +231,15 @@ def _name_areas(rows: list[dict]) -> None:
         row["areas"] = sorted(((code, names.get(code, code), n) for code, n in row["by_area"].items()))
 
 
+def quality_group_len(code: str) -> int:
+    """How long the codes one level below an area are, for counting an area's findings by its children:
+    the platform, a city or the province by county (the checks then run as a background job), a county by
+    township, a township or a village by village. By the code's form, never by one city's code."""
+    if not code or (len(code) == 6 and code.endswith("00")):
+        return 6
+    return {6: 9, 9: 12}.get(len(code), 12)
+
+
 def quality_summary(*, households: QuerySet, group_len: int, today: datetime.date | None = None) -> list[dict]:
     """Each check with its total and its count by child area (code prefix of ``group_len`` digits)."""
     today = today or timezone.localdate()

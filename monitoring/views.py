@@ -15,7 +15,15 @@ from accounts.views import RoleRequiredMixin, ScopedListView
 from . import selectors, services
 from .filtersets import HouseholdFilterSet
 from .models import EliminationMode, EliminationStatus, Household, MonitoringRecord, ReviewStage, ReviewStatus
-from .quality import quality_forget, quality_job_start, quality_progress, quality_result, quality_rows, quality_summary
+from .quality import (
+    quality_forget,
+    quality_group_len,
+    quality_job_start,
+    quality_progress,
+    quality_result,
+    quality_rows,
+    quality_summary,
+)
 from .tables import HouseholdTable, monitoring_state
 
 WORKFLOW_ROLES = frozenset({Role.CITY_ADMIN, Role.COUNTY_REVIEWER, Role.TOWNSHIP_CLERK, Role.VILLAGE_OFFICER})
@@ -96,8 +104,7 @@ class QualityView(RoleRequiredMixin, TemplateView):
 
     def area(self):
         code = user_area_code(self.request.user) or ""
-        group_len = {6: 9, 9: 12, 12: 12}.get(len(code), 6) if code not in ("", "140800") else 6
-        return code, group_len
+        return code, quality_group_len(code)
 
     def get_context_data(self, **kwargs):
         user = self.request.user

@@ -7,6 +7,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from accounts.roles import Role
+
 from monitoring import services
 from monitoring.models import Household, Member
 from monitoring.quality import check_households
@@ -104,6 +106,35 @@ def test_quality_command_prints_each_check(approved, capsys):
     call_command("monitoring_quality")
     out = capsys.readouterr().out
     assert "识别1个月后未落实开发式帮扶" in out and "1" in out
+
+
+def test_quality_command_defaults_to_the_users_own_area(approved, users, capsys):
+    call_command("monitoring_quality", "--user", "pinglu_reviewer")
+    out = capsys.readouterr().out
+    assert "识别1个月后未落实开发式帮扶：1（甲镇 1）" in out  # 平陆县's townships, not the city's counties
+    call_command("monitoring_quality", "--user", "xia_reviewer")
+    assert "识别1个月后未落实开发式帮扶：0" in capsys.readouterr().out
+
+
+def test_quality_command_refuses_an_area_outside_the_user(approved, users):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="无权查看"):
+        call_command("monitoring_quality", "--user", "xia_reviewer", "--area", "140829")
+
+
+def test_quality_command_of_another_citys_administrator_reads_that_city(approved, users, settings, make_user, capsys):
+    settings.PLATFORM_AREA = "140000"
+    make_user("taiyuan_admin", Role.CITY_ADMIN, "140100")
+    call_command("monitoring_quality", "--user", "taiyuan_admin")
+    assert "识别1个月后未落实开发式帮扶：0" in capsys.readouterr().out  # 运城's household is not 太原's
+
+
+def test_another_citys_administrator_gets_the_city_checks_in_the_background(settings, make_user, geo, client_for,
+                                                                            inline_jobs):
+    settings.PLATFORM_AREA = "140000"
+    page = client_for(make_user("taiyuan_admin", Role.CITY_ADMIN, "140100")).get(reverse("monitoring:quality"))
+    assert page.context["in_background"] is True  # by county, like 运城's, not township by township inline
 
 
 def test_size_mismatch_counts_households_not_members_when_counted_by_area(users, geo, clean):

@@ -16,6 +16,13 @@ def test_export_report_writes_the_named_report_for_an_area_and_period(tmp_path, 
     assert ws["A1"].value == "平陆县问题整改台账"
 
 
+def test_export_report_defaults_to_the_users_own_area(tmp_path, users):
+    out = tmp_path / "out.xlsx"
+    call_command("export_report", "问题整改台账", "--user", "pinglu_reviewer", "--year", "2023", "--quarter", "3",
+                 "-o", str(out))
+    assert openpyxl.load_workbook(out).active["A1"].value == "平陆县问题整改台账"
+
+
 def test_export_report_refuses_an_unknown_report(users):
     with pytest.raises(CommandError, match="没有这个报表"):
         call_command("export_report", "不存在", "--year", "2023", "--quarter", "3")

@@ -1,9 +1,10 @@
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.scoping import in_area
+from accounts.roles import Role
+from accounts.scoping import in_area, scope, user_area_code, user_covers_area
 from monitoring.models import Household
-from villages.models import CITY_CODE
-from monitoring.quality import CHECKS_BY_KEY, check_households, quality_summary
+from monitoring.quality import CHECKS_BY_KEY, check_households, quality_group_len, quality_summary
 from villages.selectors import area_get
 
 
@@ -11,22 +12,32 @@ class Command(BaseCommand):
     help = "数据质量检查：逐项列出问题户数（按区域），可列出某一项的问题户"
 
     def add_arguments(self, parser):
-        parser.add_argument("--area", default=CITY_CODE, help="区域代码（市、区县、乡镇或行政村），默认全市")
+        parser.add_argument("--area", help="区域代码（市、区县、乡镇或行政村），默认为该用户的区域")
+        parser.add_argument("--user", help="以该用户的权限检查（默认第一个市级管理员）")
         parser.add_argument("--list", dest="key", choices=sorted(CHECKS_BY_KEY), help="列出该检查项的问题户编号")
 
-    def handle(self, *args, area, key, **options):
+    def handle(self, *args, area, user, key, **options):
+        users = get_user_model().objects.filter(is_active=True).select_related("profile")
+        account = (users.filter(username=user).first() if user
+                   else users.filter(profile__role=Role.CITY_ADMIN).order_by("pk").first())
+        if account is None:
+            raise CommandError(f"用户不存在：{user}" if user else "没有市级管理员，请用 --user 指定")
+        # The default is the user's own area, never a fixed city: in a province the first city
+        # administrator may be 太原's.
+        area = area or user_area_code(account) or ""
         found = area_get(code=area)
         if found is None:
             raise CommandError(f"区域代码不存在：{area}")
+        if not user_covers_area(account, found.code):
+            raise CommandError(f"用户 {account.username} 无权查看该区域：{found.name}")
         area = found.code  # 1408 and 140800 are both the city
-        households = in_area(Household.objects.all(), "village__code", area)
+        households = in_area(scope(Household.objects.all(), account), "village__code", area)
         if key:
             for code, name in check_households(key=key, households=households).values_list("code", "head_name"):
                 self.stdout.write(f"{code}\t{name}")
             return
         if len(area) not in (6, 9, 12):
             raise CommandError("区域代码须为 6、9 或 12 位")
-        group_len = 6 if area == CITY_CODE else min(len(area) + 3, 12)
-        for row in quality_summary(households=households, group_len=group_len):
+        for row in quality_summary(households=households, group_len=quality_group_len(area)):
             areas = "，".join(f"{name} {n}" for _, name, n in row["areas"])
             self.stdout.write(f"{row['check'].label}：{row['total']}" + (f"（{areas}）" if areas else ""))

@@ -1,7 +1,8 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.roles import CITY_CODE, Role
+from accounts.roles import Role
+from accounts.scoping import user_area_code
 from villages.selectors import area_get
 
 from ...exports import REPORTS, report_context, report_write
@@ -28,7 +29,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         names = "、".join(f"{k}（{r.title}）" for k, r in REPORTS.items())
         parser.add_argument("name", help=f"报表：{names}")
-        parser.add_argument("--area", default=CITY_CODE, help="区域代码（默认全市 140800）")
+        parser.add_argument("--area", help="区域代码（默认为该用户的区域）")
         parser.add_argument("--year", type=int, required=True)
         parser.add_argument("--quarter", type=int, required=True, choices=[1, 2, 3, 4])
         parser.add_argument("-o", "--output", help="输出文件（默认按报表命名）")
@@ -38,10 +39,12 @@ class Command(BaseCommand):
         report = REPORTS.get(name) or next((r for r in REPORTS.values() if r.title == name), None)
         if report is None:
             raise CommandError(f"没有这个报表：{name}（可选：{'、'.join(REPORTS)}）")
+        account = command_user(user)
+        area = area or user_area_code(account) or ""  # the user's own area, not a fixed city
         found = area_get(code=area)
         if found is None:
             raise CommandError(f"区域代码不存在：{area}")
-        ctx = report_context(user=command_user(user), area=found, year=year, quarter=quarter)
+        ctx = report_context(user=account, area=found, year=year, quarter=quarter)
         output = output or report.filename(ctx)
         rows = report_write(report, ctx, output)
         self.stdout.write(f"已导出 {output}（{rows} 行）")

@@ -4,7 +4,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.roles import CITY_CODE, Role
+from accounts.roles import Role
+from accounts.scoping import user_area_code
 from dashboard.catalogue import METRICS
 from villages.selectors import area_get
 
@@ -17,19 +18,20 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--year", type=int, required=True)
         parser.add_argument("--quarter", type=int, required=True)
-        parser.add_argument("--area", default=CITY_CODE, help="区域代码（默认全市）")
+        parser.add_argument("--area", help="区域代码（默认为该用户的区域）")
         parser.add_argument("--user", help="以该用户的身份冻结（默认第一个市级管理员）")
         parser.add_argument("--confirm", action="store_true", help="有区域录入未完成时仍然冻结")
 
     def handle(self, *args, year, quarter, area, user, confirm, **options):
-        place = area_get(code=area)
-        if place is None:
-            raise CommandError(f"区域代码不存在：{area}")
         users = get_user_model().objects.filter(is_active=True)
         account = (users.filter(username=user).first() if user
                    else users.filter(profile__role=Role.CITY_ADMIN).order_by("pk").first())
         if account is None:
             raise CommandError(f"用户不存在：{user}" if user else "没有市级管理员，请用 --user 指定")
+        area = area or user_area_code(account) or ""  # the user's own area, not a fixed city
+        place = area_get(code=area)
+        if place is None:
+            raise CommandError(f"区域代码不存在：{area}")
         try:
             submission = submission_freeze(user=account, area=place, year=year, quarter=quarter,
                                            confirm_incomplete=confirm)
