@@ -2,13 +2,13 @@
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from villages.selectors import area_get
 
 from .models import Profile
-from .roles import ROLE_AREA_LENGTHS, STAFF_ROLES, Role
+from .roles import ROLE_AREA_LENGTHS, STAFF_ROLES, Role, role_of
 
 
 def _check_area(role: str, area_code: str) -> str:
@@ -68,9 +68,17 @@ def user_password_change(*, user, password: str) -> None:
     Profile.objects.filter(user=user).update(must_change_password=False)
 
 
-def account_unlock(*, username: str) -> int:
-    """Lift a login lockout before its cool-off ends (the city administrator's 解锁); the failed
-    attempts are forgotten, the access log keeps them."""
+def account_unlock(*, user, username: str) -> int:
+    """Lift a login lockout before its cool-off ends (the city administrator's 解锁, for the accounts of
+    their own area: :func:`~accounts.selectors.lockout_usernames_visible`); the failed attempts are
+    forgotten, the access log keeps them."""
     from axes.utils import reset
 
+    from .selectors import lockout_usernames_visible
+
+    if role_of(user) != Role.CITY_ADMIN:
+        raise PermissionDenied("只有市级管理员可以解锁账号")
+    visible = lockout_usernames_visible(user)
+    if visible is not None and not visible.filter(username=username).exists():
+        raise PermissionDenied(f"账号 {username} 不在您的管辖范围内")
     return reset(username=username)

@@ -60,19 +60,20 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 class LockoutListView(RoleRequiredMixin, TemplateView):
-    """Usernames locked out after too many wrong passwords; the city administrator unlocks them.
-    Lockouts are not area records: only the city administrator, whose area is the whole city, sees them."""
+    """Usernames locked out after too many wrong passwords; a city administrator sees and unlocks those of
+    the accounts in their area (in a province, their city's; the platform's administrator also those of
+    usernames that are no account)."""
 
     allowed_roles = {Role.CITY_ADMIN}
     template_name = "accounts/lockouts.html"
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "title": "账号锁定", "attempts": lockouts_list(),
+        return {**super().get_context_data(**kwargs), "title": "账号锁定", "attempts": lockouts_list(user=self.request.user),
                 "limit": failure_limit(), "cooloff": settings.AXES_COOLOFF_TIME}
 
     def post(self, request, *args, **kwargs):
         username = request.POST.get("username", "")
-        if account_unlock(username=username):
+        if account_unlock(user=request.user, username=username):
             messages.success(request, f"已解锁账号 {username}。")
         else:
             messages.info(request, f"账号 {username} 未被锁定。")

@@ -1,12 +1,16 @@
 """Login throttling (django-axes), the city administrator's unlock, Chinese password messages and
 demo accounts that must change their public password in production."""
 
+from types import SimpleNamespace
+
 import pytest
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from accounts.services import users_flag_demo
+from accounts.roles import Role
+from accounts.selectors import lockouts_list
+from accounts.services import account_unlock, users_flag_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -80,3 +84,49 @@ def test_demo_account_opens_pages_directly_where_demo_accounts_are_allowed(clien
     users_flag_demo(usernames=["jia1_officer"])
     client.post(reverse(LOGIN), {"username": "jia1_officer", "password": "pw"})
     assert client.get(reverse("dashboard:home")).status_code == 200
+
+
+@pytest.fixture
+def province(settings, users, make_user):
+    """A province (PLATFORM_AREA=140000): 运城's accounts, 太原's administrator and one 太原 account."""
+    settings.PLATFORM_AREA = "140000"
+    return SimpleNamespace(
+        taiyuan_admin=make_user("taiyuan_admin", Role.CITY_ADMIN, "140100"),
+        taiyuan_leader=make_user("taiyuan_leader", Role.LEADER, "140100"),
+        province_admin=make_user("province_admin", Role.CITY_ADMIN, "140000"),
+    )
+
+
+def _listed(user):
+    return {a["username"] for a in lockouts_list(user=user)}
+
+
+def test_a_city_administrator_sees_and_unlocks_only_their_own_citys_accounts(client, client_for, users, province,
+                                                                              settings):
+    for username in ("jia1_officer", "taiyuan_leader", "no_such_account"):
+        _wrong_passwords(client, username, settings.AXES_FAILURE_LIMIT)
+    assert _listed(province.taiyuan_admin) == {"taiyuan_leader"}
+    assert _listed(users.city_admin) == {"jia1_officer"}
+    # The platform's administrator also sees the attempts on a username that is no account.
+    assert _listed(province.province_admin) == {"jia1_officer", "taiyuan_leader", "no_such_account"}
+
+    with pytest.raises(PermissionDenied):
+        account_unlock(user=province.taiyuan_admin, username="jia1_officer")
+    for username in ("no_such_account", "taiyuan_leader"):
+        with pytest.raises(PermissionDenied):
+            account_unlock(user=users.city_admin, username=username)
+    assert client_for(province.taiyuan_admin).post(reverse("accounts:lockouts"),
+                                                   {"username": "jia1_officer"}).status_code == 403
+    assert _listed(province.province_admin) == {"jia1_officer", "taiyuan_leader", "no_such_account"}
+
+    assert account_unlock(user=province.taiyuan_admin, username="taiyuan_leader") == 1
+    assert account_unlock(user=province.province_admin, username="no_such_account") == 1
+    assert _listed(province.province_admin) == {"jia1_officer"}
+
+
+def test_only_a_city_administrator_unlocks(client, users, settings):
+    _wrong_passwords(client, "jia1_officer", settings.AXES_FAILURE_LIMIT)
+    with pytest.raises(PermissionDenied):
+        account_unlock(user=users.pinglu_reviewer, username="jia1_officer")
+    assert _listed(users.pinglu_reviewer) == set()
+    assert _listed(users.city_admin) == {"jia1_officer"}
