@@ -9,11 +9,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 from django.http import HttpResponseRedirect
 
+from yuncheng.idcard import mask_id_number
+from yuncheng.personal_numbers import ID_NUMBER, full_id_viewed
+
 from .middleware import INTEGRITY_MESSAGE
 from .models import Profile
-from .roles import Role, role_of
+from .roles import Role, may_see_full_id, role_of
 from .scoping import ADD, CHANGE, DELETE, VIEW, instance_in_scope, referable, require_writable, scope, writable_areas
 from .versioning import version_check
+
+
+ID_FIELD = "id_number"  # 身份证号, wherever a model carries one
+MASKED_ID_FIELD = "id_number_masked"
 
 
 class AreaChoiceField(forms.ChoiceField):
@@ -81,7 +88,59 @@ class ScopedAdminMixin:
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
+        if self._carries_id_number() and not may_see_full_id(request.user):
+            readonly.append(MASKED_ID_FIELD)
         return readonly + [f for f in self.workflow_fields if f not in readonly]
+
+    # --- full ID numbers: masked for the roles that may not read them, each sight logged for the others ---
+    # The same rule as the pages (yuncheng.templatetags.yc.id_number): a change form, an inline row, a
+    # version in the history and a change listed in the history show the full number only to
+    # accounts.roles.FULL_ID_ROLES, and yuncheng.personal_numbers.full_id_viewed logs each sight by the
+    # audited roles among them.
+
+    def _carries_id_number(self) -> bool:
+        return any(field.name == ID_FIELD for field in self.model._meta.concrete_fields)
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if self._carries_id_number() and not may_see_full_id(request.user):
+            return [MASKED_ID_FIELD if name == ID_FIELD else name for name in fields]
+        return fields
+
+    @admin.display(description="身份证号")
+    def id_number_masked(self, obj):
+        return mask_id_number(getattr(obj, ID_FIELD, "") or "")
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if may_see_full_id(request.user):
+            where = f"admin {self.opts.app_label}.{self.opts.model_name} change form"
+            for number in self._shown_id_numbers(context, obj):
+                full_id_viewed(request, number=number, where=where)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _shown_id_numbers(self, context, obj) -> list[str]:
+        """The stored ID numbers a change form shows: the record's own and its inline rows'. (What the
+        writer typed into an add form that came back with an error is nobody's record yet.)"""
+        numbers = [getattr(obj, ID_FIELD)] if obj is not None and obj.pk and self._carries_id_number() else []
+        for inline_formset in context.get("inline_admin_formsets", []):
+            formset = inline_formset.formset
+            if any(field.name == ID_FIELD for field in formset.model._meta.concrete_fields):
+                numbers += [getattr(form.instance, ID_FIELD) for form in formset.initial_forms]
+        return [number for number in numbers if number]
+
+    def set_history_delta_changes(self, request, historical_records, *args, **kwargs):
+        super().set_history_delta_changes(request, historical_records, *args, **kwargs)
+        full = may_see_full_id(request.user)
+        where = f"admin {self.opts.app_label}.{self.opts.model_name} history"
+        for record in historical_records:
+            for change in getattr(record, "history_delta_changes", None) or []:
+                for side in ("old", "new"):
+                    value = str(change[side])
+                    for match in ID_NUMBER.finditer(value):
+                        if full:
+                            full_id_viewed(request, number=match.group(0), where=where)
+                    if not full:
+                        change[side] = ID_NUMBER.sub(lambda m: mask_id_number(m.group(0)), value)
 
     # --- versions (no lost updates) -------------------------------------------------------------
 
@@ -245,7 +304,14 @@ class ScopedAdminMixin:
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method == "POST":
             raise PermissionDenied("历史版本只能查看，不能恢复：请在修改页面修改，或通过审核流程办理")
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        response = super().history_form_view(request, object_id, version_id, extra_context)
+        if self._carries_id_number() and may_see_full_id(request.user):
+            history = getattr(self.model, self.model._meta.simple_history_manager_attribute)
+            number = history.filter(history_id=version_id).values_list(ID_FIELD, flat=True).first()
+            if number:
+                full_id_viewed(request, number=number,
+                               where=f"admin {self.opts.app_label}.{self.opts.model_name} history version")
+        return response
 
 
 LOADED_VERSION = "loaded_version"
