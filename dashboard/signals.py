@@ -34,12 +34,24 @@ def household_changed(sender, instance, **kwargs):
     _forget(instance.village_id, getattr(instance, "_dashboard_old_village", None))
 
 
+def household_child_pre_save(sender, instance, **kwargs):
+    # A member moved to another household may leave another village: its summary is stale too.
+    old_household = (
+        sender.objects.filter(pk=instance.pk).values_list("household_id", flat=True).first() if instance.pk else None
+    )
+    instance._dashboard_old_village = (
+        _household_village(old_household) if old_household and old_household != instance.household_id else None
+    )
+
+
 def household_child_changed(sender, instance, **kwargs):
-    """A member, income record, measure or monitoring record: its household's village. Only a member
-    changes who a workshop's employees are (a monitoring record makes a 监测户 through the household's save)."""
+    """A member, income record, measure or monitoring record: its household's village, and the village of
+    the household it left. Only a member changes who a workshop's employees are (a monitoring record makes
+    a 监测户 through the household's save)."""
     from monitoring.models import Member
 
-    _forget(_household_village(instance.household_id), households_changed=sender is Member)
+    _forget(_household_village(instance.household_id), getattr(instance, "_dashboard_old_village", None),
+            households_changed=sender is Member)
 
 
 def member_pre_delete(sender, instance, **kwargs):
@@ -96,6 +108,8 @@ def connect() -> None:
     uid = "dashboard.summary"
     pre_save.connect(household_pre_save, sender=Household, dispatch_uid=f"{uid}.household.pre")
     pre_delete.connect(member_pre_delete, sender=Member, dispatch_uid=f"{uid}.member.pre_delete")
+    # Of a household's records, only a member moves to another household (a person moving house).
+    pre_save.connect(household_child_pre_save, sender=Member, dispatch_uid=f"{uid}.member.pre")
     for model in (Workshop, WorkshopEmployee):
         pre_save.connect(workshop_pre_save, sender=model, dispatch_uid=f"{uid}.{model.__name__}.pre")
     for signal in (post_save, post_delete):

@@ -192,3 +192,13 @@ def _area(code):
     from villages.selectors import area_get
 
     return area_get(code=code)
+
+
+def test_a_member_moved_to_another_villages_household_leaves_both_villages_right(city, users):
+    labour = ["employment.labor_force"]
+    assert _figures(users, labour, area=_area("140828"))["employment.labor_force"] == 1  # G of H6, 丙一村
+    assert _figures(users, labour, area=_area("140829"))["employment.labor_force"] == 4  # A, B, D, F
+    city.g.household, city.g.relation = city.h1, "other"  # G moves into H1 of 甲一村 (H1 has its head)
+    city.g.save()
+    assert _figures(users, labour, area=_area("140828"))["employment.labor_force"] == 0
+    assert _figures(users, labour, area=_area("140829"))["employment.labor_force"] == 5
