@@ -10,14 +10,26 @@ from django.db import connection
 from monitoring.models import Household, Member
 from resident_teams.models import WorkTeam
 from villages.models import County, Village
-from yuncheng.idcard import check_digit, make_id_number
+from yuncheng.idcard import check_digit, make_id_number, validate_id_number
 from yuncheng.province import ID_STEP, province_copy
 
 
 @pytest.fixture
 def postgresql(db):
+    """PostgreSQL, with the copied tables' id sequences back at 1: a copy moves them past its ids, and a
+    sequence is not rolled back with the test's transaction — the next test's rows would then have ids no
+    copy takes for 运城's."""
     if connection.vendor != "postgresql":
         pytest.skip("COPY: PostgreSQL only")
+    from django.db import models
+
+    from yuncheng.province import _history_models, _models
+
+    tables = [model for model in _models() if not isinstance(model._meta.pk, models.CharField)]
+    with connection.cursor() as cursor:
+        for model in [*tables, *_history_models(_models())]:
+            cursor.execute("SELECT setval(pg_get_serial_sequence(%s, %s), 1, false)",
+                           [model._meta.db_table, model._meta.pk.column])
 
 
 def test_copy_gives_each_city_its_own_codes_ids_and_id_numbers(postgresql, geo, settings):
@@ -39,12 +51,54 @@ def test_copy_gives_each_city_its_own_codes_ids_and_id_numbers(postgresql, geo, 
     assert copy.village_id == "140129100200" and copy.pk == household.pk + ID_STEP
     numbers = dict(Member.objects.filter(household=copy).values_list("name", "id_number"))
     assert numbers["王小山"] == "140129" + young.id_number[6:17] + check_digit("140129" + young.id_number[6:17])
-    assert numbers["王大山"][:4] == "1441" and numbers["王大山"][4:17] == old.id_number[4:17]
-    assert numbers["王大山"][17] == check_digit(numbers["王大山"][:17])
+    # Born before 2000 with 运城地区's 142732 (平陆): 太原's copy of 平陆, 140129 — the city's own code.
+    assert numbers["王大山"] == "140129" + old.id_number[6:17] + check_digit("140129" + old.id_number[6:17])
     assert Household.objects.filter(code="1402291002000001", pk=household.pk + 2 * ID_STEP).exists()
     # A second run changes nothing; new rows get ids past the copies.
     assert province_copy(city_codes=["140100"], log=lambda message: None) == {}
     assert Household.objects.create(code="1408291002000002", village=geo.jia1, head_name="新户").pk > 2 * ID_STEP
+
+
+def test_copied_id_numbers_carry_the_copys_county_and_are_real_where_the_city_has_that_county(
+        postgresql, geo, settings):
+    """临猗 (140821) is 142724 before 2000; 太原's copy of 临猗 is 140121, which is 清徐县 — a real code, valid
+    in 1975 — so the copied number passes the full check (region at the birth date, check digit)."""
+    settings.PLATFORM_AREA = "140000"
+    household = Household.objects.create(code="1408291002000001", village=geo.jia1, head_name="李大河")
+    born = datetime.date(1975, 3, 9)
+    original = Member.objects.create(household=household, name="李大河", sex="男", birth_date=born, relation="head",
+                                     id_number=make_id_number("140821", born, 21, True))
+    assert original.id_number.startswith("142724")
+    province_copy(city_codes=["140100"], log=lambda message: None)
+    copy = Member.objects.get(pk=original.pk + ID_STEP)
+    assert copy.id_number[:6] == "140121"
+    assert validate_id_number(copy.id_number) == copy.id_number
+
+
+def test_copies_have_their_originals_history(postgresql, geo, settings):
+    settings.PLATFORM_AREA = "140000"
+    household = Household.objects.create(code="1408291002000001", village=geo.jia1, head_name="王大山")
+    household.head_name = "王大山（改）"
+    household.save()
+    born = datetime.date(2005, 3, 9)
+    member = Member.objects.create(household=household, name="王小山", sex="男", birth_date=born, relation="head",
+                                   id_number=make_id_number("140829", born, 13, True))
+    originals = list(Household.history.filter(id=household.pk).order_by("history_id")
+                     .values_list("history_type", "head_name", "village_id"))
+    assert len(originals) == 2
+    province_copy(city_codes=["140100"], log=lambda message: None)
+
+    copied = list(Household.history.filter(id=household.pk + ID_STEP).order_by("history_id")
+                  .values_list("history_type", "head_name", "village_id"))
+    assert copied == [(kind, name, "140129" + village[6:]) for kind, name, village in originals]
+    assert Household.history.filter(id=household.pk + ID_STEP, history_user__isnull=False).count() == 0
+    copy = Member.objects.get(pk=member.pk + ID_STEP)
+    assert list(Member.history.filter(id=copy.pk).values_list("id_number", "household_id")) == [
+        (copy.id_number, household.pk + ID_STEP)]
+    assert County.history.filter(code="140129", name="太原平陆县").exists()
+    # Sequences are past the copies: the next history row of 运城 gets a fresh id.
+    household.save()
+    assert Household.history.order_by("-history_id").first().history_id > ID_STEP
 
 
 def test_province_seed_refuses_a_one_city_platform(postgresql):

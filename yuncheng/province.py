@@ -10,16 +10,25 @@ What each copy rewrites, column by column (from the models' own fields, so a new
   every copied record, and 运城's users never see another city's rows;
 - integer ids and the foreign keys between copied tables: ``id + city × 10⁸`` (the city's copies never
   meet 运城's ids; the sequences are moved past them at the end);
-- 18-digit ID numbers: ``1408…`` → ``14XX…`` (born from 2000), ``1427…`` (运城地区, born before) →
-  ``14(XX+40)…``, with the GB 11643 check digit recomputed — unique across the province by construction,
-  though the pre-2000 region codes are not real ones (the data-quality ID check flags them);
+- 18-digit ID numbers: the region code becomes the copy's county — ``1408ab…`` → ``14XXab…`` (born from
+  2000), and ``1427…`` (运城地区, born before 2000) → ``14XX`` + the last two digits of the 运城 county that
+  carries that code on (``predecessor_counties``: 平陆 142732 → 140829 → 太原's copy 140129) — with the
+  GB 11643 check digit recomputed. Unique across the province by construction: a copy's code is the city's
+  own, and two 运城 codes that land on one county code (142732 and 140829) were carried in disjoint birth
+  years. The copies' counties are simulated (运城's counties under the city's code), so a copy's region code
+  is a GB/T 2260 code only where the city really has a county of that number — the data-quality ID check
+  flags the others, as it should flag any number whose region code did not exist at the birth date;
 - names and numbers that are unique across the platform (county and unit names, 问题编号, 督办函 文号):
   the city's name or abbreviation in place of 运城's;
 - foreign keys to users: NULL where the column allows it (the copies belong to no 运城 account), kept
   otherwise.
 
-Not copied: history tables (the copies have no history), 模拟国考 rounds and samples, frozen submissions,
-jobs, evidence files; the village summaries are rebuilt afterwards by the dashboard seed over the province.
+- history (django-simple-history): each copied model's history rows of 运城's records are copied with the
+  same rewrites (history ids moved like the ids, the recording user NULL), so a copy's history is its
+  original's.
+
+Not copied: the history of many-to-many links, 模拟国考 rounds and samples, frozen submissions, jobs,
+evidence files; the village summaries are rebuilt afterwards by the dashboard seed over the province.
 
 The copies are loaded with ``session_replication_role = replica`` (foreign-key triggers off): they are
 copies of rows whose references were checked when 运城's were written, and the id and code rewrites map
@@ -98,20 +107,37 @@ def _code_sql(column: str, city: City) -> str:
     return f"CASE WHEN left({column}, 4) = '{HOME}' THEN '14{city.digits}' || substr({column}, 5) ELSE {column} END"
 
 
-def _id_number_sql(column: str, city: City) -> str:
-    """The ID number moved to the city (see the module docstring), check digit recomputed."""
-    before_2000 = f"{city.index + 40:02d}"
-    region = f"CASE WHEN left({column}, 4) = '1427' THEN '{before_2000}' ELSE '{city.digits}' END"
-    body = f"'14' || ({region}) || substr({column}, 5, 13)"
+def predecessor_counties() -> dict[str, str]:
+    """{运城地区 region code (1427xx): the 运城 county (1408xx) whose people born before 2000 carry it}: the
+    inverse of ``yuncheng.idcard.region_code_at`` over 运城's counties and the years before 2000 (盐湖区 carried
+    142721 运城县 and then 142701 运城市). A code that more than one county carried is left out (such a
+    number is moved to the city's own code)."""
+    from villages.models import County
 
-    def weighted(first_digits: str) -> str:
-        fixed = sum(int(d) * w for d, w in zip("14" + first_digits, _ID_WEIGHTS[:4]))
-        rest = " + ".join(f"substr({column}, {i + 1}, 1)::int * {_ID_WEIGHTS[i]}" for i in range(4, 17))
-        return f"({fixed} + {rest})"
+    from .idcard import region_code_at
 
-    total = f"CASE WHEN left({column}, 4) = '1427' THEN {weighted(before_2000)} ELSE {weighted(city.digits)} END"
-    check = f"substr('10X98765432', ({total}) % 11 + 1, 1)"
-    moved = f"{body} || {check}"
+    found: dict[str, set[str]] = {}
+    for code in County.objects.filter(code__startswith=HOME).values_list("code", flat=True):
+        for year in range(1900, 2000):
+            found.setdefault(region_code_at(code, year), set()).add(code)
+    return {old: next(iter(new)) for old, new in found.items() if old.startswith("1427") and len(new) == 1}
+
+
+def _id_number_sql(column: str, city: City, predecessors: dict[str, str]) -> str:
+    """The ID number moved to the city (see the module docstring), check digit recomputed: the region code
+    becomes the copy's county (14XX + the county's last two digits) — from 1408ab directly, from a 运城地区
+    code (1427xx, born before 2000) through the county that carries it on (``predecessors``)."""
+    suffix = f"CASE WHEN left({column}, 4) = '{HOME}' THEN substr({column}, 5, 2)"
+    suffix_weight = f"CASE WHEN left({column}, 4) = '{HOME}' THEN substr({column}, 5, 1)::int * 8 + substr({column}, 6, 1)::int * 4"
+    for old, county in sorted(predecessors.items()):
+        suffix += f" WHEN left({column}, 6) = '{old}' THEN '{county[4:]}'"
+        suffix_weight += f" WHEN left({column}, 6) = '{old}' THEN {int(county[4]) * 8 + int(county[5]) * 4}"
+    suffix += " ELSE '00' END"
+    suffix_weight += " ELSE 0 END"
+    fixed = sum(int(d) * w for d, w in zip("14" + city.digits, _ID_WEIGHTS[:4]))
+    rest = " + ".join(f"substr({column}, {i + 1}, 1)::int * {_ID_WEIGHTS[i]}" for i in range(6, 17))
+    check = f"substr('10X98765432', ({fixed} + ({suffix_weight}) + {rest}) % 11 + 1, 1)"
+    moved = f"'14{city.digits}' || ({suffix}) || substr({column}, 7, 11) || {check}"
     return (f"CASE WHEN length({column}) = 18 AND left({column}, 4) IN ('{HOME}', '1427') "
             f"AND substr({column}, 5, 13) ~ '^[0-9]+$' THEN {moved} ELSE {column} END")
 
@@ -131,9 +157,24 @@ def _copied_labels(models_: list) -> set:
     return {m._meta.label for m in models_}
 
 
+def _history_models(models_: list) -> list:
+    """The history tables (django-simple-history) of the copied models that have one."""
+    result = []
+    for model in models_:
+        attribute = getattr(model._meta, "simple_history_manager_attribute", None)
+        if attribute:
+            result.append(getattr(model, attribute).model)
+    return result
+
+
+def _original(model):
+    """The model a history table records (its ``instance_type``), or the model itself."""
+    return getattr(model, "instance_type", model)
+
+
 def _override(model, field, column: str, city: City) -> str | None:
     """Columns unique across the platform that a prefix rewrite does not make unique."""
-    label = f"{model._meta.label}.{field.name}"
+    label = f"{_original(model)._meta.label}.{field.name}"
     abbr, char = CITY_ABBREVIATIONS[city.code]
     if label == "villages.County.name":
         return f"{_literal(city.short)} || {column}"
@@ -149,7 +190,7 @@ def _override(model, field, column: str, city: City) -> str | None:
     return None
 
 
-def _column_sql(model, field, city: City, copied: set) -> str:
+def _column_sql(model, field, city: City, copied: set, predecessors: dict[str, str]) -> str:
     column = connection.ops.quote_name(field.column)
     override = _override(model, field, column, city)
     if override is not None:
@@ -164,21 +205,22 @@ def _column_sql(model, field, city: City, copied: set) -> str:
         if isinstance(target._meta.pk, models.CharField):
             return _code_sql(column, city)
         return offset
-    if field.primary_key:
+    # A history row's copy of the recorded row's key moves like the key itself.
+    if field.primary_key or (_original(model) is not model and field.name == _original(model)._meta.pk.name):
         return _code_sql(column, city) if isinstance(field, models.CharField) else offset
     if isinstance(field, models.CharField) and field.name in CODE_FIELDS:
         return _code_sql(column, city)
     if isinstance(field, models.CharField) and field.name in ID_FIELDS:
-        return _id_number_sql(column, city)
+        return _id_number_sql(column, city, predecessors)
     return column
 
 
-def copy_table(cursor, model, city: City, copied: set) -> int:
+def copy_table(cursor, model, city: City, copied: set, predecessors: dict[str, str]) -> int:
     """Copy every 运城 row of the model's table as the city's, through COPY out and COPY in."""
     fields = model._meta.concrete_fields
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    select = ", ".join(_column_sql(model, f, city, copied) for f in fields)
+    select = ", ".join(_column_sql(model, f, city, copied, predecessors) for f in fields)
     where = _home_rows(model)
     buffer = io.BytesIO()
     cursor.copy_expert(f"COPY (SELECT {select} FROM {table} WHERE {where}) TO STDOUT", buffer)
@@ -189,11 +231,19 @@ def copy_table(cursor, model, city: City, copied: set) -> int:
 
 
 def _home_rows(model) -> str:
-    """Only 运城's own rows are copied (ids below the first city's step; codes of 1408)."""
+    """Only 运城's own rows are copied (ids below the first city's step; codes of 1408) — for a history
+    table, the history of 运城's own rows."""
     pk = model._meta.pk
-    if isinstance(pk, models.CharField):
-        return f"left({connection.ops.quote_name(pk.column)}, 4) = '{HOME}'"
-    return f"{connection.ops.quote_name(pk.column)} < {ID_STEP}"
+    if _original(model) is not model:
+        key = model._meta.get_field(_original(model)._meta.pk.name)
+        return f"{connection.ops.quote_name(pk.column)} < {ID_STEP} AND " + _home_rows_by(key)
+    return _home_rows_by(pk)
+
+
+def _home_rows_by(key) -> str:
+    if isinstance(key, models.CharField):
+        return f"left({connection.ops.quote_name(key.column)}, 4) = '{HOME}'"
+    return f"{connection.ops.quote_name(key.column)} < {ID_STEP}"
 
 
 def _reset_sequences(cursor, models_: list) -> None:
@@ -218,6 +268,8 @@ def province_copy(*, city_codes: list[str], log=print) -> dict[str, int]:
         raise RuntimeError("模拟全省数据需要 PostgreSQL（COPY）")
     models_ = _models()
     copied = _copied_labels(models_)
+    histories = _history_models(models_)
+    predecessors = predecessor_counties()
     written: dict[str, int] = {}
     for code in city_codes:
         if code == CITY_CODE:
@@ -230,12 +282,12 @@ def province_copy(*, city_codes: list[str], log=print) -> dict[str, int]:
         rows = 0
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SET LOCAL session_replication_role = replica")
-            for model in models_:
-                rows += copy_table(cursor.cursor, model, city, copied)
+            for model in [*models_, *histories]:
+                rows += copy_table(cursor.cursor, model, city, copied, predecessors)
         written[code] = rows
         log(f"  {city.name}（{code}）：{rows:,} 行，{time.perf_counter() - start:.1f} s")
     with connection.cursor() as cursor:
-        _reset_sequences(cursor, models_)
+        _reset_sequences(cursor, [*models_, *histories])
     return written
 
 
