@@ -223,6 +223,13 @@ def summaries_build(*, period: Period, village_codes=None, prefix: str = "") -> 
     return len(rows)
 
 
+# The household columns the summaries are computed from (besides the key): a household save that changes
+# none of them (its phone, its address, its 自然村) leaves every summary as it was (``dashboard.signals``).
+# tests/dashboard/test_summaries_rebuild.py reads the columns off the build's SQL: one read here and not
+# listed fails it.
+HOUSEHOLD_COLUMNS = ("village_id", "is_poverty_alleviated", "is_relocated", "is_monitored", "is_no_labour")
+
+
 def _village_parts(*, period: Period, village_codes, prefix: str) -> dict[str, dict]:
     """The summarised parts of the metrics per village: nine grouped aggregates, whatever the number of villages."""
     from assistance.models import Workshop, WorkshopEmployee, registry_member_q
