@@ -112,12 +112,13 @@ def predecessor_counties() -> dict[str, str]:
     inverse of ``yuncheng.idcard.region_code_at`` over 运城's counties and the years before 2000 (盐湖区 carried
     142721 运城县 and then 142701 运城市). A code that more than one county carried is left out (such a
     number is moved to the city's own code)."""
+    from accounts.scoping import area_filter
     from villages.models import County
 
     from .idcard import region_code_at
 
     found: dict[str, set[str]] = {}
-    for code in County.objects.filter(code__startswith=HOME).values_list("code", flat=True):
+    for code in County.objects.filter(**area_filter("code", CITY_CODE)).values_list("code", flat=True):
         for year in range(1900, 2000):
             found.setdefault(region_code_at(code, year), set()).add(code)
     return {old: next(iter(new)) for old, new in found.items() if old.startswith("1427") and len(new) == 1}
