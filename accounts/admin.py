@@ -3,10 +3,13 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
+from django.contrib.admin.widgets import AutocompleteMixin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
+from django.forms.models import InlineForeignKeyField, ModelChoiceIterator, construct_instance
+from django.utils.choices import BaseChoiceIterator
 from django.http import HttpResponseRedirect
 
 from .middleware import INTEGRITY_MESSAGE
@@ -67,17 +70,13 @@ class ScopedAdminMixin:
         return super().media + forms.Media(js=["js/personal-search.js"])
 
     def has_view_permission(self, request, obj=None):
-        return super().has_view_permission(request, obj) and (obj is None or instance_in_scope(request.user, obj, VIEW))
+        return super().has_view_permission(request, obj) and (obj is None or _in_scope(request, obj, VIEW))
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and (
-            obj is None or instance_in_scope(request.user, obj, CHANGE)
-        )
+        return super().has_change_permission(request, obj) and (obj is None or _in_scope(request, obj, CHANGE))
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and (
-            obj is None or instance_in_scope(request.user, obj, DELETE)
-        )
+        return super().has_delete_permission(request, obj) and (obj is None or _in_scope(request, obj, DELETE))
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
@@ -91,8 +90,9 @@ class ScopedAdminMixin:
         return super().get_form(request, obj, change, **kwargs)
 
     def get_formset(self, request, obj=None, **kwargs):
-        if _is_versioned(self.model):
-            kwargs.setdefault("form", versioned_form(self.form))
+        form = kwargs.get("form", self.form)
+        kwargs["form"] = stored_rows_form(versioned_form(form) if _is_versioned(self.model) else form)
+        kwargs["formset"] = rows_read_once_formset(kwargs.get("formset", self.formset))
         return super().get_formset(request, obj, **kwargs)
 
     def get_fieldsets(self, request, obj=None):
@@ -299,6 +299,131 @@ def versioned_form(form_class):
     return _versioned_forms[form_class]
 
 
+
+
+def _in_scope(request, obj, action: str) -> bool:
+    """:func:`~accounts.scoping.instance_in_scope`, asked once per request for a record as it stands: a
+    change page asks it of the same household some thirty times (each inline asks it of its parent, for
+    every permission, at every step of the page), each a query. A record changed in memory since (a
+    form's values) is a new question; the writes ask again themselves (``save_model``, the services)."""
+    answers = request.__dict__.setdefault("_scope_answers", {})
+    key = (type(obj), action, tuple(getattr(obj, field.attname) for field in obj._meta.concrete_fields))
+    if key not in answers:
+        answers[key] = instance_in_scope(request.user, obj, action,
+                                         asked=request.__dict__.setdefault("_stored_rows_asked", {}))
+    return answers[key]
+
+
+_stored_rows_forms: dict[type, type] = {}
+
+
+def stored_rows_form(form_class):
+    """``form_class`` (an inline's row form) that spares an unchanged stored row the database's checks.
+
+    Django validates every row of a posted formset as if it were written: the uniqueness of its unique
+    fields and its constraints, a query each (and a savepoint per check constraint), whatever the row.
+    An unchanged stored row is not written (``save_formset`` skips it) and met those checks when it was
+    stored, the database enforcing them; it keeps its field and model rules (``clean``), which cost no
+    query. A changed or new row is validated in full, as before."""
+    if form_class not in _stored_rows_forms:
+
+        class StoredRowsForm(form_class):
+            def _post_clean(self):
+                if self.instance.pk is None or self.has_changed():
+                    return super()._post_clean()
+                # Django's _post_clean without validate_unique() and validate_constraints.
+                exclude = self._get_validation_exclusions()
+                exclude.update(name for name, field in self.fields.items()
+                               if isinstance(field, InlineForeignKeyField))
+                try:
+                    self.instance = construct_instance(self, self.instance, self._meta.fields, self._meta.exclude)
+                except ValidationError as exc:
+                    self._update_errors(exc)
+                try:
+                    self.instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+                except ValidationError as exc:
+                    self._update_errors(exc)
+
+        StoredRowsForm.__name__ = form_class.__name__
+        _stored_rows_forms[form_class] = StoredRowsForm
+    return _stored_rows_forms[form_class]
+
+
+class _ReadOnce(BaseChoiceIterator):
+    """The choices of one select, read from the database once for every row of a formset (and its
+    empty row) instead of once per row."""
+
+    def __init__(self, choices):
+        self.choices, self._read = choices, None
+
+    def __iter__(self):
+        if self._read is None:
+            choices = self.choices
+            if isinstance(choices, ModelChoiceIterator):
+                # ModelChoiceIterator's own reading, in one plain query (it opens a server-side cursor on
+                # PostgreSQL — three round trips — and list() would ask for a count first).
+                field = choices.field
+                self._read = [("", field.empty_label)] if field.empty_label is not None else []
+                self._read += [choices.choice(obj) for obj in list(choices.queryset)]
+            else:
+                self._read = [choice for choice in choices]
+        return iter(self._read)
+
+    def __len__(self):
+        return sum(1 for _ in self)
+
+
+class _KnownRowField(forms.ModelChoiceField):
+    """The hidden primary key of a posted row, answered from the rows the formset has read already
+    (Django looks each one up again: a query per row). A key of no such row is looked up as before."""
+
+    def __init__(self, queryset, *, rows, **kwargs):
+        super().__init__(queryset, **kwargs)
+        self.rows = rows
+
+    def to_python(self, value):
+        if value not in self.empty_values and str(value) in self.rows:
+            return self.rows[str(value)]
+        return super().to_python(value)
+
+
+def _shares_choices(field) -> bool:
+    widget = getattr(field.widget, "widget", field.widget)  # inside RelatedFieldWidgetWrapper
+    # A plain select lists every choice; an autocomplete reads its chosen options from the queryset and a
+    # raw-id field lists none: those keep their own.
+    return (isinstance(field, forms.ModelChoiceField) and isinstance(widget, forms.Select)
+            and not isinstance(widget, AutocompleteMixin))
+
+
+_read_once_formsets: dict[type, type] = {}
+
+
+def rows_read_once_formset(formset_class):
+    """``formset_class`` whose rows cost no query each: the posted rows' keys are found among the rows
+    read once for the formset, and each select's choices are read once for all the rows."""
+    if formset_class not in _read_once_formsets:
+
+        class ReadOnceFormSet(formset_class):
+            def add_fields(self, form, index):
+                super().add_fields(form, index)
+                pk_name = self._pk_field.name
+                pk_field = form.fields.get(pk_name)
+                if form.is_bound and type(pk_field) is forms.ModelChoiceField and hasattr(self, "_object_dict"):
+                    if not hasattr(self, "_rows_by_key"):
+                        self._rows_by_key = {str(pk): row for pk, row in self._object_dict.items()}
+                    form.fields[pk_name] = _KnownRowField(
+                        pk_field.queryset, rows=self._rows_by_key, initial=pk_field.initial, required=False,
+                        widget=pk_field.widget)
+                shared = self.__dict__.setdefault("_shared_choices", {})
+                for name, field in form.fields.items():
+                    if name != pk_name and _shares_choices(field):
+                        if name not in shared:
+                            shared[name] = _ReadOnce(field.choices)
+                        field.choices = shared[name]
+
+        ReadOnceFormSet.__name__ = formset_class.__name__
+        _read_once_formsets[formset_class] = ReadOnceFormSet
+    return _read_once_formsets[formset_class]
 
 
 def form_references(form) -> tuple[tuple[str, ...], tuple[str, ...]]:
