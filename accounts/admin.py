@@ -1,15 +1,22 @@
 """Admin for users and roles, and the mixin that scopes every admin page by area."""
 
+import time
+
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.admin.widgets import AutocompleteMixin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.forms.models import InlineForeignKeyField, ModelChoiceIterator, construct_instance
 from django.utils.choices import BaseChoiceIterator
+from django.utils.functional import cached_property
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.http import HttpResponseRedirect
 
 from .middleware import INTEGRITY_MESSAGE
@@ -44,6 +51,40 @@ class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
         return [(obj.pk, str(obj)) for obj in queryset]
 
 
+class LargeCountPaginator(Paginator):
+    """The changelists' paginator: the count of a large list is kept a minute.
+
+    A changelist counts its rows (the user's area, the filters chosen) on every page, for its page links and
+    "N 农户": over the city's 130,000 households a scan of 30–80 ms on every page, over its 370,000 members
+    more, and a province is ten times the city. A count of more than ``LARGE`` rows is kept for ``SECONDS``
+    in the web process, by its query (so by area and filters): such a list's "N" may lag a minute behind a
+    household added or removed meanwhile; a smaller count is exact on every page."""
+
+    LARGE = 20_000
+    SECONDS = 60
+    _counts: dict[str, tuple[float, int]] = {}
+
+    @cached_property
+    def count(self):
+        query = getattr(self.object_list, "query", None)
+        try:
+            key = str(query) if query is not None else None
+        except EmptyResultSet:
+            key = None
+        if key is None:
+            return super().count
+        now = time.monotonic()
+        kept = self._counts.get(key)
+        if kept is not None and now - kept[0] < self.SECONDS:
+            return kept[1]
+        counted = super().count
+        if counted > self.LARGE:
+            if len(self._counts) > 1000:
+                self._counts.clear()
+            self._counts[key] = (now, counted)
+        return counted
+
+
 class ScopedAdminMixin:
     """Makes an admin (or inline) a face of the services: scoped pages, scoped choices, guarded saves.
 
@@ -60,6 +101,7 @@ class ScopedAdminMixin:
 
     # Workflow fields: shown, never posted (an admin makes them move through service actions).
     workflow_fields: tuple[str, ...] = ()
+    paginator = LargeCountPaginator
 
     def get_queryset(self, request):
         return scope(super().get_queryset(request), request.user, VIEW)
@@ -81,6 +123,13 @@ class ScopedAdminMixin:
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         return readonly + [f for f in self.workflow_fields if f not in readonly]
+
+    def action_checkbox(self, obj):
+        # Django's checkbox of the changelist's actions, written out as its widget renders it: the widget's
+        # two templates per row were a tenth of a 100-row page's time.
+        label = format_html(gettext("Select this object for an action - {}"), str(obj))
+        return format_html('<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+                           helpers.ACTION_CHECKBOX_NAME, str(obj.pk), label)
 
     # --- versions (no lost updates) -------------------------------------------------------------
 

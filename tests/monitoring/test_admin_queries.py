@@ -133,3 +133,52 @@ def test_a_posted_row_key_of_another_household_is_not_taken_as_a_row_of_this_one
     stranger.refresh_from_db()
     assert (stranger.name, stranger.household_id) != ("改名", small.pk)
     assert stranger.household_id == large.pk and stranger.name != "改名"
+
+
+# ---------------------------------------------------------------- the changelist
+
+
+def _changelist(client):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("admin:monitoring_household_changelist") + "?p=1")
+    assert response.status_code == 200
+    counts = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT COUNT(*)")
+              and 'FROM "monitoring_household"' in q["sql"]]
+    return response, counts
+
+
+def test_the_count_of_a_large_list_is_kept_a_minute_and_a_small_one_is_exact(users, client_for, small_and_large,
+                                                                             monkeypatch):
+    from accounts.admin import LargeCountPaginator
+
+    monkeypatch.setattr(LargeCountPaginator, "_counts", {})
+    client = client_for(users.city_admin)
+    response, counts = _changelist(client)
+    assert response.context["cl"].result_count == 2 and len(counts) == 1
+    services.household_create(user=users.jia1_officer, code="1408291002000103", village=small_and_large[0].village,
+                              head_name="新户")
+    response, counts = _changelist(client)  # a small list: counted on every page
+    assert response.context["cl"].result_count == 3 and len(counts) == 1
+
+    monkeypatch.setattr(LargeCountPaginator, "LARGE", 2)  # as if these three were the city's 130,000
+    _changelist(client)
+    response, counts = _changelist(client)
+    assert response.context["cl"].result_count == 3 and counts == []
+    monkeypatch.setattr(LargeCountPaginator, "SECONDS", 0)  # a minute later
+    response, counts = _changelist(client)
+    assert response.context["cl"].result_count == 3 and len(counts) == 1
+    # Kept by area: the county reviewer's list is counted on its own.
+    response, counts = _changelist(client_for(users.jia1_officer))
+    assert response.context["cl"].result_count == 3 and len(counts) == 1
+
+
+def test_the_changelist_checkbox_is_the_one_django_renders(users, client_for, small_and_large):
+    from django import forms
+    from django.contrib.admin import helpers
+
+    small, _ = small_and_large
+    html = _changelist(client_for(users.city_admin))[0].content.decode()  # who has an action (delete)
+    django_checkbox = forms.CheckboxInput(
+        {"class": "action-select", "aria-label": f"选择此对象执行操作 - {small}"}, lambda value: False
+    ).render(helpers.ACTION_CHECKBOX_NAME, str(small.pk))
+    assert django_checkbox in html
