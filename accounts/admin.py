@@ -85,6 +85,33 @@ class LargeCountPaginator(Paginator):
         return counted
 
 
+_linked_once_changelists: dict[type, type] = {}
+
+
+def _linked_once_changelist(changelist_class):
+    """``changelist_class`` whose row links carry the list's filters without resolving each link's URL.
+
+    Django adds the list's filters (``?_changelist_filters=…``) to each row's link by resolving that
+    link to see whether it is the changelist itself — never, for a row's change page — a URL resolve per
+    row: a tenth of a 100-row page. The link here gets the same query string directly."""
+    if changelist_class not in _linked_once_changelists:
+
+        class LinkedOnceChangeList(changelist_class):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                self.row_link_filters = ""
+                if not self.is_popup and self.preserved_filters:
+                    self.row_link_filters, self.preserved_filters = self.preserved_filters, ""
+
+            def url_for_result(self, result):
+                url = super().url_for_result(result)
+                return f"{url}?{self.row_link_filters}" if self.row_link_filters else url
+
+        LinkedOnceChangeList.__name__ = changelist_class.__name__
+        _linked_once_changelists[changelist_class] = LinkedOnceChangeList
+    return _linked_once_changelists[changelist_class]
+
+
 class ScopedAdminMixin:
     """Makes an admin (or inline) a face of the services: scoped pages, scoped choices, guarded saves.
 
@@ -123,6 +150,9 @@ class ScopedAdminMixin:
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         return readonly + [f for f in self.workflow_fields if f not in readonly]
+
+    def get_changelist(self, request, **kwargs):
+        return _linked_once_changelist(super().get_changelist(request, **kwargs))
 
     def action_checkbox(self, obj):
         # Django's checkbox of the changelist's actions, written out as its widget renders it: the widget's

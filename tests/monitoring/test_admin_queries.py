@@ -182,3 +182,17 @@ def test_the_changelist_checkbox_is_the_one_django_renders(users, client_for, sm
         {"class": "action-select", "aria-label": f"选择此对象执行操作 - {small}"}, lambda value: False
     ).render(helpers.ACTION_CHECKBOX_NAME, str(small.pk))
     assert django_checkbox in html
+
+
+def test_the_row_links_carry_the_lists_filters_as_django_adds_them(users, client_for, small_and_large):
+    from urllib.parse import urlencode
+
+    from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+
+    small, _ = small_and_large
+    html = client_for(users.pinglu_reviewer).get(
+        reverse("admin:monitoring_household_changelist") + "?type=general&county=140829&p=1").content.decode()
+    django_link = add_preserved_filters(
+        {"preserved_filters": urlencode({"_changelist_filters": "type=general&county=140829&p=1"}),
+         "opts": Household._meta}, _url(small))
+    assert "_changelist_filters=" in django_link and f'href="{django_link.replace("&", "&amp;")}"' in html
