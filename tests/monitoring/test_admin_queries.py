@@ -196,3 +196,14 @@ def test_the_row_links_carry_the_lists_filters_as_django_adds_them(users, client
         {"preserved_filters": urlencode({"_changelist_filters": "type=general&county=140829&p=1"}),
          "opts": Household._meta}, _url(small))
     assert "_changelist_filters=" in django_link and f'href="{django_link.replace("&", "&amp;")}"' in html
+
+
+def test_each_inline_brings_the_scripts_django_would_gather_row_by_row(users, client_for, small_and_large):
+    from django.contrib.admin import helpers
+
+    _, large = small_and_large
+    page = client_for(users.jia_clerk).get(_url(large))
+    for inline_admin_formset in page.context["inline_admin_formsets"]:
+        row_by_row = helpers.InlineAdminFormSet.media.fget(inline_admin_formset)
+        assert str(inline_admin_formset.media) == str(row_by_row)
+    assert "admin/js/inlines.js" in str(page.context["media"])
