@@ -118,11 +118,17 @@ def _linked_once_changelist(changelist_class):
     if changelist_class not in _linked_once_changelists:
 
         class LinkedOnceChangeList(changelist_class):
-            def __init__(self, *args, **kwargs):
-                super().__init__(*args, **kwargs)
-                self.row_link_filters = ""
-                if not self.is_popup and self.preserved_filters:
-                    self.row_link_filters, self.preserved_filters = self.preserved_filters, ""
+            row_link_filters = ""
+
+            # What Django's row links read (and resolve each link to use): kept here, added directly below.
+            # Set by Django and by whoever replaces the filters later (the personal-number search's token).
+            @property
+            def preserved_filters(self):
+                return ""
+
+            @preserved_filters.setter
+            def preserved_filters(self, value):
+                self.row_link_filters = value
 
             def url_for_result(self, result):
                 url = super().url_for_result(result)
