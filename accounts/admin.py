@@ -419,10 +419,14 @@ def _in_scope(request, obj, action: str) -> bool:
     every permission, at every step of the page), each a query. A record changed in memory since (a
     form's values) is a new question; the writes ask again themselves (``save_model``, the services)."""
     answers = request.__dict__.setdefault("_scope_answers", {})
+    asked = request.__dict__.setdefault("_stored_rows_asked", {})
     key = (type(obj), action, tuple(getattr(obj, field.attname) for field in obj._meta.concrete_fields))
+    try:
+        hash(key)
+    except TypeError:  # a record rebuilt from its history (its many-to-many values in a list): asked as it is
+        return instance_in_scope(request.user, obj, action, asked=asked)
     if key not in answers:
-        answers[key] = instance_in_scope(request.user, obj, action,
-                                         asked=request.__dict__.setdefault("_stored_rows_asked", {}))
+        answers[key] = instance_in_scope(request.user, obj, action, asked=asked)
     return answers[key]
 
 
@@ -529,9 +533,13 @@ def rows_read_once_formset(formset_class):
                 shared = self.__dict__.setdefault("_shared_choices", {})
                 for name, field in form.fields.items():
                     if name != pk_name and _shares_choices(field):
-                        if name not in shared:
-                            shared[name] = _ReadOnce(field.choices)
-                        field.choices = shared[name]
+                        try:  # by the query: a form that narrows a row's choices keeps its own
+                            key = (name, str(field.queryset.query))
+                        except EmptyResultSet:
+                            continue
+                        if key not in shared:
+                            shared[key] = _ReadOnce(field.choices)
+                        field.choices = shared[key]
 
         ReadOnceFormSet.__name__ = formset_class.__name__
         _read_once_formsets[formset_class] = ReadOnceFormSet
