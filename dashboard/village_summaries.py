@@ -33,7 +33,7 @@ from villages.models import Village
 
 from .completeness import completeness_income_q, completeness_measure_q
 from .figures_cache import everything_changed, writes_that_change_no_figure
-from .models import SUMMARY_PARTS, VillageSummary
+from .models import SUMMARY_PARTS, VillageBreakdown, VillageSummary
 from .periods import Period
 
 
@@ -121,17 +121,52 @@ def summaries_build(*, period: Period, village_codes=None, prefix: str = "") -> 
     else:
         codes = list(village_codes)
     parts = _village_parts(period=period, village_codes=None if village_codes is None else codes, prefix=prefix)
-    old = VillageSummary.objects.filter(year=period.year, quarter=period.quarter)
-    if village_codes is None:
-        in_area(old, "village__code", prefix).delete()
-    else:
-        old.filter(village_id__in=codes).delete()
+    breakdowns = _village_breakdowns(period=period, village_codes=None if village_codes is None else codes,
+                                     prefix=prefix)
+    for model in (VillageSummary, VillageBreakdown):
+        old = model.objects.filter(year=period.year, quarter=period.quarter)
+        if village_codes is None:
+            in_area(old, "village__code", prefix).delete()
+        else:
+            old.filter(village_id__in=codes).delete()
     rows = [
         VillageSummary(village_id=code, year=period.year, quarter=period.quarter, **parts.get(code, {}))
         for code in codes
     ]
     VillageSummary.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+    VillageBreakdown.objects.bulk_create(
+        [VillageBreakdown(village_id=code, year=period.year, quarter=period.quarter, dimension=dimension, value=value,
+                          households=households)
+         for (code, dimension, value), households in breakdowns.items()],
+        batch_size=2000,
+    )
     return len(rows)
+
+
+def _village_breakdowns(*, period: Period, village_codes, prefix: str) -> dict[tuple[str, str, str], int]:
+    """{(village, dimension, value): households} of the monitored households (county-approved records
+    as of the period end) counted once per value of the records' category, channel and risk types: three
+    grouped queries, whatever the number of villages. Zero counts are left out."""
+    from monitoring.models import Household, MonitoringRecord
+
+    records = MonitoringRecord.objects.identified_as_of(period.end)
+    if village_codes is not None:
+        # household IN (the villages' households): the household index, as in _village_parts' narrow()
+        records = records.filter(household__in=Household.objects.filter(village_id__in=village_codes).values("pk"))
+    else:
+        records = in_area(records, "household__village_id", prefix)
+    counts: dict[tuple[str, str, str], int] = {}
+    for dimension, field, queryset in (
+        (VillageBreakdown.Dimension.CATEGORY, "category", records),
+        (VillageBreakdown.Dimension.CHANNEL, "channel", records),
+        (VillageBreakdown.Dimension.RISK, "risk_types", records.filter(risk_types__isnull=False)),
+    ):
+        rows = (queryset.values_list("household__village_id", field)
+                .annotate(n=Count("household_id", distinct=True)).order_by())
+        for code, value, households in rows:
+            if households:
+                counts[(code, dimension.value, value)] = households
+    return counts
 
 
 def _village_parts(*, period: Period, village_codes, prefix: str) -> dict[str, dict]:
@@ -309,3 +344,20 @@ def summary_totals(*, prefix: str, periods: list[Period], group_len: int | None,
         key = (row.pop("year"), row.pop("quarter"), row.pop("group", ""))
         totals[key] = {part: value or 0 for part, value in row.items()}
     return totals
+
+
+def breakdown_totals(*, prefix: str, period: Period, dimension: str, group_len: int | None) -> dict[str, dict]:
+    """{group: {value: households}} of one dimension of the breakdowns of ``prefix`` (one query over the
+    summaries; group "" when ``group_len`` is None). Call :func:`summaries_ensure` first."""
+    from django.db.models.functions import Substr
+
+    rows = in_area(VillageBreakdown.objects.filter(year=period.year, quarter=period.quarter, dimension=dimension),
+                   "village_id", prefix)
+    fields = ["value"]
+    if group_len:
+        rows = rows.annotate(group=Substr("village_id", 1, group_len))
+        fields.append("group")
+    totals: dict[str, dict] = defaultdict(dict)
+    for row in rows.values(*fields).annotate(n=Sum("households")).order_by():
+        totals[row.get("group", "")][row["value"]] = row["n"] or 0
+    return dict(totals)
