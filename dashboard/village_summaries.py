@@ -92,8 +92,10 @@ def summaries_ensure(*, prefix: str, periods: list[Period]) -> None:
     """Recompute the summaries of villages inside ``prefix`` that have none for one of ``periods``."""
     stale = Q()
     for period in periods:
-        stale |= ~Exists(VillageSummary.objects.filter(village_id=OuterRef("code"), year=period.year,
-                                                       quarter=period.quarter))
+        # The summaries narrowed to the area as well: PostgreSQL hashes the subquery's rows once, and without
+        # the range those are the whole province's (23,892 per period: 60–90 ms per read of a city).
+        stale |= ~Exists(in_area(VillageSummary.objects.filter(village_id=OuterRef("code"), year=period.year,
+                                                               quarter=period.quarter), "village_id", prefix))
     villages = in_area(Village.objects.all(), "code", prefix).filter(stale)
     if not villages.exists():
         return
