@@ -145,32 +145,6 @@ def summaries_build(*, period: Period, village_codes=None, prefix: str = "") -> 
     return len(rows)
 
 
-def _village_breakdowns(*, period: Period, village_codes, prefix: str) -> dict[tuple[str, str, str], int]:
-    """{(village, dimension, value): households} of the monitored households (county-approved records
-    as of the period end) counted once per value of the records' category, channel and risk types: three
-    grouped queries, whatever the number of villages. Zero counts are left out."""
-    from monitoring.models import Household, MonitoringRecord
-
-    records = MonitoringRecord.objects.identified_as_of(period.end)
-    if village_codes is not None:
-        # household IN (the villages' households): the household index, as in _village_parts' narrow()
-        records = records.filter(household__in=Household.objects.filter(village_id__in=village_codes).values("pk"))
-    else:
-        records = in_area(records, "household__village_id", prefix)
-    counts: dict[tuple[str, str, str], int] = {}
-    for dimension, field, queryset in (
-        (VillageBreakdown.Dimension.CATEGORY, "category", records),
-        (VillageBreakdown.Dimension.CHANNEL, "channel", records),
-        (VillageBreakdown.Dimension.RISK, "risk_types", records.filter(risk_types__isnull=False)),
-    ):
-        rows = (queryset.values_list("household__village_id", field)
-                .annotate(n=Count("household_id", distinct=True)).order_by())
-        for code, value, households in rows:
-            if households:
-                counts[(code, dimension.value, value)] = households
-    return counts
-
-
 def _village_parts(*, period: Period, village_codes, prefix: str) -> dict[str, dict]:
     """The summarised parts of the metrics per village: nine grouped aggregates, whatever the number of villages."""
     from assistance.models import Workshop, WorkshopEmployee, registry_member_q
@@ -363,3 +337,29 @@ def breakdown_totals(*, prefix: str, period: Period, dimension: str, group_len: 
     for row in rows.values(*fields).annotate(n=Sum("households")).order_by():
         totals[row.get("group", "")][row["value"]] = row["n"] or 0
     return dict(totals)
+
+
+def _village_breakdowns(*, period: Period, village_codes, prefix: str) -> dict[tuple[str, str, str], int]:
+    """{(village, dimension, value): households} of the monitored households (county-approved records
+    as of the period end) counted once per value of the records' category, channel and risk types: three
+    grouped queries, whatever the number of villages. Zero counts are left out."""
+    from monitoring.models import Household, MonitoringRecord
+
+    records = MonitoringRecord.objects.identified_as_of(period.end)
+    if village_codes is not None:
+        # household IN (the villages' households): the household index, as in _village_parts' narrow()
+        records = records.filter(household__in=Household.objects.filter(village_id__in=village_codes).values("pk"))
+    else:
+        records = in_area(records, "household__village_id", prefix)
+    counts: dict[tuple[str, str, str], int] = {}
+    for dimension, field, queryset in (
+        (VillageBreakdown.Dimension.CATEGORY, "category", records),
+        (VillageBreakdown.Dimension.CHANNEL, "channel", records),
+        (VillageBreakdown.Dimension.RISK, "risk_types", records.filter(risk_types__isnull=False)),
+    ):
+        rows = (queryset.values_list("household__village_id", field)
+                .annotate(n=Count("household_id", distinct=True)).order_by())
+        for code, value, households in rows:
+            if households:
+                counts[(code, dimension.value, value)] = households
+    return counts
