@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '村级监测分类汇总',
                 'verbose_name_plural': '村级监测分类汇总',
                 'ordering': ['village_id', '-year', '-quarter', 'dimension', 'value'],
-                'constraints': [models.UniqueConstraint(fields=('year', 'quarter', 'dimension', 'village', 'value'), name='village_breakdown_unique', violation_error_message='同一行政村同一季度同一取值只能有一条汇总')],
+                'constraints': [models.UniqueConstraint(fields=('year', 'quarter', 'dimension', 'village', 'value'), include=('households',), name='village_breakdown_unique', violation_error_message='同一行政村同一季度同一取值只能有一条汇总')],
             },
         ),
         migrations.RunPython(forget_summaries, migrations.RunPython.noop),
