@@ -22,6 +22,7 @@ page-time percentiles per kind and, with --server-pid, the gunicorn workers' CPU
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/load_copy \\
       .venv/bin/python bench/load_bench.py --users 100 --seconds 300 --server-pid <gunicorn master>
     # faults: --cut-db-at S (terminate the app's connections) or --restart-db-at S (restart PostgreSQL 15)
+    # --figure-edits 1: every edit also flips a column the figures read (the summaries' rebuild after commit)
 
 Bounded: at most --users threads, each with one request in flight; loopback only (refuses another host).
 """
@@ -140,6 +141,8 @@ class Stats:
 
 
 class Person(threading.Thread):
+    figure_edits = 0.0  # the share of edits that change a column the figures read (--figure-edits)
+
     def __init__(self, base, username, stats, clock, think, rng):
         super().__init__(daemon=True)
         self.base, self.username, self.stats, self.clock, self.think, self.rng = base, username, stats, clock, think, rng
@@ -246,6 +249,11 @@ class Person(threading.Thread):
         parser.feed(html)
         marker = f"{MARKER}{uuid.uuid4().hex[:12]}"
         fields = [(k, v) for k, v in parser.fields if k != "natural_village"] + [("natural_village", marker), ("_save", "保存")]
+        if self.rng.random() < self.figure_edits:
+            # Also flip 整户无劳动能力兜底保障户, a column the village summaries read: the save then forgets the
+            # village's summaries (and its people's workshops' villages) and rebuilds them after its commit.
+            flipped = [(k, v) for k, v in fields if k != "is_no_labour"]
+            fields = flipped if len(flipped) < len(fields) else flipped + [("is_no_labour", "on")]
         with self.stats.lock:
             self.stats.edits_sent += 1
         status, body = self.post(change_url, fields)
@@ -384,7 +392,11 @@ def main():
     parser.add_argument("--cut-db-at", type=float, default=None, metavar="SECONDS",
                         help="fault: at this second, terminate every server connection to DATABASE_URL's database "
                              "(what a PostgreSQL restart does to the app, without restarting a shared server)")
+    parser.add_argument("--figure-edits", type=float, default=0.0, metavar="SHARE",
+                        help="the share of household edits that also flip 整户无劳动能力兜底保障户, a column the "
+                             "dashboards' village summaries read (the others change 自然村 only, which no figure reads)")
     args = parser.parse_args()
+    Person.figure_edits = args.figure_edits
     host = urllib.parse.urlparse(args.base).hostname
     if host not in ("127.0.0.1", "localhost", "::1"):
         sys.exit("load_bench drives loopback only")

@@ -39,7 +39,7 @@ from contextlib import contextmanager
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 PREFIX = "figures:"
@@ -88,8 +88,15 @@ class _Bump:
 
 def versions_bump(tables) -> None:
     """New versions for these tables: every entry read from one of them is out of date."""
-    if tables and enabled():
+    if not (tables and enabled()):
+        return
+    try:
         cache.set_many({_version_key(table): uuid.uuid4().hex for table in tables}, None)
+    except DatabaseError:
+        # The first ``migrate`` of a new database runs before ``createcachetable``: with no cache table
+        # nothing is cached, so nothing can be out of date. Any other failure is the caller's.
+        if getattr(cache, "_table", None) in connection.introspection.table_names():
+            raise
 
 
 def everything_changed() -> None:

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 from .models import VillageSummary
-from .village_summaries import summaries_invalidate, workshop_villages_employing
+from .village_summaries import HOUSEHOLD_COLUMNS, summaries_invalidate, workshop_villages_employing
 
 
 def _forget(*codes, households_changed: bool = True) -> None:
@@ -24,14 +24,18 @@ def _household_village(household_id) -> str | None:
 
 
 def household_pre_save(sender, instance, **kwargs):
-    # A household moved to another village leaves its old village's summary stale too.
-    instance._dashboard_old_village = (
-        sender.objects.filter(pk=instance.pk).values_list("village_id", flat=True).first() if instance.pk else None
+    # What the summaries read of the household before the save: a household moved to another village leaves
+    # its old village's summary stale too, and a save that changes none of it leaves every summary as it was.
+    instance._dashboard_before = (
+        sender.objects.filter(pk=instance.pk).values(*HOUSEHOLD_COLUMNS).first() if instance.pk else None
     )
 
 
-def household_changed(sender, instance, **kwargs):
-    _forget(instance.village_id, getattr(instance, "_dashboard_old_village", None))
+def household_changed(sender, instance, signal, **kwargs):
+    before = getattr(instance, "_dashboard_before", None) or {}
+    if signal is post_save and before and all(getattr(instance, column) == value for column, value in before.items()):
+        return
+    _forget(instance.village_id, before.get("village_id"))
 
 
 def household_child_changed(sender, instance, **kwargs):

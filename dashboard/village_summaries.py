@@ -13,15 +13,28 @@ forgetting a village also forgets the villages of the workshops that employ its 
 over ≤ 2,172 × 2 rows; a recompute costs a few aggregates over the registry rows of the stale villages
 only (one village: milliseconds; the whole city after a seed or an import: a few seconds, once).
 
-Concurrency (PostgreSQL): several web processes may find the same villages stale at once. A builder
-takes the summaries' advisory lock alone and looks again for what is missing once it holds it (the
-others wait, then find nothing left to build): two builders inserting the same rows in different
-orders deadlocked under the load run. A writer that forgets summaries shares the lock until its
-transaction ends, so that no build reads the registry before that write commits and then stores a
-summary the write has already made stale.
+Refreshed on write, so that readers do not wait: a writer forgets its villages' rows inside its
+transaction (readers keep seeing the old rows until it commits) and, once it has committed, rebuilds the
+periods it forgot at once (:func:`summaries_rebuild`, an on-commit callback of the writer's own request
+or job). A reader builds only what nobody has built yet: a period read for the first time, or villages
+whose writer's rebuild it reaches first.
+
+Concurrency (PostgreSQL), with advisory locks held to the end of a transaction:
+
+- one lock per village (its 12-digit code as the key): a writer takes it shared when it forgets the
+  village — so that no build reads the registry before that write commits and then stores a summary the
+  write has already made stale — and a builder takes it exclusively, then looks again for what is missing.
+  A builder never queues for a village's lock: it takes what is free (``pg_try_advisory_xact_lock``),
+  builds that, commits, and comes back for the rest, so that writers are never stuck behind a queue of
+  builders and two builders never deadlock (inserting the same rows in different orders did, under the
+  load run, when every build took one lock for all villages);
+- one lock for all summaries, shared by everyone above; taken exclusively by what forgets or builds more
+  villages than per-village locks are made for (``MANY``: a city's first read of a period, a bulk import,
+  the monitoring threshold), which waits for the writers and builders in flight and holds the others off.
 """
 
 import datetime
+import time
 from collections import defaultdict
 from decimal import Decimal
 
@@ -37,37 +50,87 @@ from .models import SUMMARY_PARTS, VillageBreakdown, VillageSummary
 from .periods import Period
 
 
-# Any fixed number, the same in every process: the key of the summaries' advisory lock.
+# Any fixed number, the same in every process: the key of the lock on all summaries. A village's lock is its
+# code (12 digits), never this 9-digit number.
 SUMMARIES_LOCK = 140_800_001
+# More villages than this at once take the lock on all summaries instead of one lock each: PostgreSQL's lock
+# table holds max_locks_per_transaction (64) × max_connections (100) locks for all sessions together.
+MANY = 400
+# How long a builder waits before it tries again for the villages another transaction holds.
+RETRY_SECONDS = 0.02
+
+
+def _advisory(key: int, *, shared: bool, wait: bool = True) -> bool:
+    """Take the advisory lock ``key`` until the current transaction ends (PostgreSQL; SQLite writes one
+    transaction at a time anyway: always True). ``wait=False``: True if it was free, False if not."""
+    if connection.vendor != "postgresql" or not connection.in_atomic_block:
+        return True
+    name = f"pg_{'' if wait else 'try_'}advisory_xact_lock{'_shared' if shared else ''}"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {name}(%s)", [key])
+        return wait or cursor.fetchone()[0]
 
 
 def summaries_lock(*, shared: bool) -> None:
-    """The summaries' advisory lock (PostgreSQL; SQLite writes one transaction at a time anyway), held
-    until the current transaction ends: alone for a build, shared for a writer forgetting summaries."""
-    if connection.vendor != "postgresql" or not connection.in_atomic_block:
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT pg_advisory_xact_lock{'_shared' if shared else ''}(%s)", [SUMMARIES_LOCK])
+    """The lock on all summaries, held until the current transaction ends."""
+    _advisory(SUMMARIES_LOCK, shared=shared)
 
 
 def summaries_invalidate(*, village_codes=None, households_changed: bool = True) -> int:
     """Forget the summaries of these villages (None: every village) — after a bulk write, an import,
     or a change of reference data (the monitoring threshold) — and, when their households or members may
     have changed (``households_changed``), of the villages whose workshops employ people of these villages.
-    The next read recomputes them."""
+    Once the transaction commits, the periods forgotten are rebuilt (:func:`summaries_rebuild`); a read
+    before that builds what it needs itself."""
     rows = VillageSummary.objects.all()
-    if village_codes is not None:
-        codes = {code for code in village_codes if code}
-        if not codes:
-            return 0
-        if households_changed:
-            codes |= workshop_villages_employing(members_of=Q(member__household__village_id__in=codes))
-        rows = rows.filter(village_id__in=codes)
-    else:
+    if village_codes is None:
         # A bulk write (the seed's COPY) may have touched any table unseen: every cached figure goes.
         transaction.on_commit(everything_changed)
-    summaries_lock(shared=True)
-    return rows.delete()[0]
+        summaries_lock(shared=False)
+        return rows.delete()[0]
+    codes = {code for code in village_codes if code}
+    if not codes:
+        return 0
+    if households_changed:
+        codes |= workshop_villages_employing(members_of=Q(member__household__village_id__in=codes))
+    if len(codes) > MANY:
+        summaries_lock(shared=False)
+    else:
+        summaries_lock(shared=True)
+        for code in sorted(codes):
+            _advisory(int(code), shared=True)
+    rows = rows.filter(village_id__in=codes)
+    periods = [Period(*row) for row in rows.values_list("year", "quarter").distinct().order_by()]
+    deleted = rows.delete()[0]
+    if periods:
+        _rebuild_after_commit(codes, periods)
+    return deleted
+
+
+class _Rebuild:
+    """The villages and periods one transaction forgot, rebuilt once it has committed."""
+
+    def __init__(self):
+        self.villages: dict[Period, set[str]] = defaultdict(set)
+
+    def __call__(self):
+        for period, codes in sorted(self.villages.items()):
+            summaries_rebuild(village_codes=codes, periods=[period])
+
+
+def _rebuild_after_commit(codes: set[str], periods: list[Period]) -> None:
+    if not connection.in_atomic_block:  # each statement commits by itself: the write is in already
+        summaries_rebuild(village_codes=codes, periods=periods)
+        return
+    pending = getattr(connection, "_summaries_rebuild", None)
+    # A rolled-back transaction (or savepoint) drops its on-commit callbacks: start a new one then.
+    if pending is None or not any(entry[1] is pending for entry in connection.run_on_commit):
+        pending = connection._summaries_rebuild = _Rebuild()
+        # robust: the write has committed whatever happens here; a failed rebuild is logged and the next
+        # read builds the missing rows.
+        transaction.on_commit(pending, robust=True)
+    for period in periods:
+        pending.villages[period] |= codes
 
 
 def workshop_villages_employing(*, members_of: Q) -> set[str]:
@@ -89,7 +152,8 @@ def refresh_summaries(*, periods=None) -> int:
 
 
 def summaries_ensure(*, prefix: str, periods: list[Period]) -> None:
-    """Recompute the summaries of villages inside ``prefix`` that have none for one of ``periods``."""
+    """Build the summaries of villages inside ``prefix`` that have none for one of ``periods`` (a reader,
+    before it adds them up)."""
     stale = Q()
     for period in periods:
         # The summaries narrowed to the area as well: PostgreSQL hashes the subquery's rows once, and without
@@ -97,7 +161,11 @@ def summaries_ensure(*, prefix: str, periods: list[Period]) -> None:
         stale |= ~Exists(in_area(VillageSummary.objects.filter(village_id=OuterRef("code"), year=period.year,
                                                                quarter=period.quarter), "village_id", prefix))
     villages = in_area(Village.objects.all(), "code", prefix).filter(stale)
-    if not villages.exists():
+    missing = list(villages.values_list("code", flat=True)[:MANY + 1])
+    if not missing:
+        return
+    if len(missing) <= MANY:
+        summaries_rebuild(village_codes=missing, periods=periods)
         return
     with transaction.atomic(), writes_that_change_no_figure():
         summaries_lock(shared=False)
@@ -107,6 +175,27 @@ def summaries_ensure(*, prefix: str, periods: list[Period]) -> None:
         everything = len(missing) == in_area(Village.objects.all(), "code", prefix).count()
         for period in periods:
             summaries_build(period=period, village_codes=None if everything else missing, prefix=prefix)
+
+
+def summaries_rebuild(*, village_codes, periods: list[Period]) -> None:
+    """Build what is missing of these villages' summaries for ``periods``, each village under its own lock:
+    those another transaction holds (a writer before its commit, another builder) are tried again after
+    the others are built, until none is left. Few villages at a time (≤ ``MANY``)."""
+    remaining = sorted(set(village_codes))
+    while remaining:
+        with transaction.atomic(), writes_that_change_no_figure():
+            summaries_lock(shared=True)
+            mine = [code for code in remaining if _advisory(int(code), shared=False, wait=False)]
+            for period in periods:
+                # Looked at again under the lock: another builder may have built them meanwhile.
+                built = set(VillageSummary.objects.filter(village_id__in=mine, year=period.year,
+                                                          quarter=period.quarter).values_list("village_id", flat=True))
+                missing = [code for code in mine if code not in built]
+                if missing:
+                    summaries_build(period=period, village_codes=missing)
+        remaining = [code for code in remaining if code not in set(mine)]
+        if remaining:
+            time.sleep(RETRY_SECONDS)
 
 
 @transaction.atomic
@@ -143,6 +232,13 @@ def summaries_build(*, period: Period, village_codes=None, prefix: str = "") -> 
         batch_size=2000,
     )
     return len(rows)
+
+
+# The household columns the summaries are computed from (besides the key): a household save that changes
+# none of them (its phone, its address, its 自然村) leaves every summary as it was (``dashboard.signals``).
+# tests/dashboard/test_summaries_rebuild.py reads the columns off the build's SQL: one read here and not
+# listed fails it.
+HOUSEHOLD_COLUMNS = ("village_id", "is_poverty_alleviated", "is_relocated", "is_monitored", "is_no_labour")
 
 
 def _village_parts(*, period: Period, village_codes, prefix: str) -> dict[str, dict]:
