@@ -154,6 +154,8 @@ def refresh_summaries(*, periods=None) -> int:
 def summaries_ensure(*, prefix: str, periods: list[Period]) -> None:
     """Build the summaries of villages inside ``prefix`` that have none for one of ``periods`` (a reader,
     before it adds them up)."""
+    if summaries_complete(prefix=prefix, periods=periods):
+        return
     stale = Q()
     for period in periods:
         # The summaries narrowed to the area as well: PostgreSQL hashes the subquery's rows once, and without
@@ -175,6 +177,21 @@ def summaries_ensure(*, prefix: str, periods: list[Period]) -> None:
         everything = len(missing) == in_area(Village.objects.all(), "code", prefix).count()
         for period in periods:
             summaries_build(period=period, village_codes=None if everything else missing, prefix=prefix)
+
+
+def summaries_complete(*, prefix: str, periods: list[Period]) -> bool:
+    """Whether every village inside ``prefix`` has its summary of each of ``periods``: two index-only counts
+    (a summary row is unique per village and period, and goes with its village), so that a read of fresh
+    figures does not look for the missing villages one by one — the province's 23,892 villages hashed and
+    probed per period took 60–90 ms on every read of the province, ~5 ms counted."""
+    villages = in_area(Village.objects.all(), "code", prefix).count()
+    period_q = Q()
+    for period in periods:
+        period_q |= Q(year=period.year, quarter=period.quarter)
+    counts = {(row["year"], row["quarter"]): row["n"] for row in
+              in_area(VillageSummary.objects.filter(period_q), "village_id", prefix)
+              .values("year", "quarter").annotate(n=Count("pk")).order_by()}
+    return all(counts.get((period.year, period.quarter)) == villages for period in periods)
 
 
 def summaries_rebuild(*, village_codes, periods: list[Period]) -> None:

@@ -171,3 +171,24 @@ def test_the_breakdowns_read_no_registry_table_once_summarised(city, users):
                if any(table in q["sql"] for table in ('"monitoring_household"', '"monitoring_monitoringrecord"',
                                                        '"monitoring_monitoringrecord_risk_types"'))]
     assert touched == []
+
+
+def test_fresh_summaries_are_told_by_counting(city, users):
+    """A read of fresh figures counts the summaries instead of looking for missing villages one by one; a
+    village without its row (forgotten by a bulk write) is still found and rebuilt."""
+    from dashboard.catalogue import metric_values
+    from dashboard.models import VillageSummary
+    from dashboard.village_summaries import summaries_complete
+
+    periods = [Period(2023, 3), Period(2022, 3)]
+    assert not summaries_complete(prefix="1408", periods=periods)
+    first = metric_values(user=users.city_leader, area=None, year=2023, quarter=3, keys=["monitoring.households"])
+    assert summaries_complete(prefix="1408", periods=periods)
+    assert summaries_complete(prefix="140829", periods=periods)
+    assert not summaries_complete(prefix="1408", periods=[Period(2021, 3)])  # never read
+    VillageSummary.objects.filter(village_id="140828100200", year=2022)._raw_delete("default")  # no signal
+    assert not summaries_complete(prefix="1408", periods=periods)
+    assert summaries_complete(prefix="140829", periods=periods)  # another county's village
+    assert metric_values(user=users.city_leader, area=None, year=2023, quarter=3,
+                         keys=["monitoring.households"]) == first
+    assert summaries_complete(prefix="1408", periods=periods)
