@@ -6,8 +6,8 @@ city-wide standard) is given under ``"*"``.
 Each source is a fixed, small number of grouped aggregates: the area is a prefix filter on an indexed
 code column and the grouping a ``Substr`` of it, so the number of queries does not grow with the number
 of counties or records. The registry's figures (households, persons, income, employment), the households'
-录入进度 and the workshops' jobs come from the per-village summaries (``dashboard.village_summaries``); the
-other tables are small enough to aggregate directly.
+录入进度, the workshops' jobs and the monitoring breakdowns come from the per-village summaries
+(``dashboard.village_summaries``); the other tables are small enough to aggregate directly.
 """
 
 from collections import defaultdict
