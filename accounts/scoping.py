@@ -150,12 +150,23 @@ def instance_area_code(obj: Model) -> str | None:
     return str(value)
 
 
-def instance_in_scope(user, obj: Model, action: str = CHANGE) -> bool:
+def instance_in_scope(user, obj: Model, action: str = CHANGE, *, asked: dict | None = None) -> bool:
     """Whether ``user`` may ``action`` this instance — also for instances not yet saved. A change is
     checked on the stored row *and* on the instance as changed, so that editing the area (or the
-    village, team, household the area derives from) cannot move a record out of the writer's area."""
+    village, team, household the area derives from) cannot move a record out of the writer's area.
+
+    ``asked``: a dict that remembers the stored row's answer for the other actions of the same page (one
+    request's): the query is the same for view, change and delete once the permission is there."""
     if obj.pk is not None and action != ADD:
-        if not scope(type(obj)._default_manager.filter(pk=obj.pk), user, action).exists():
+        stored = scope(type(obj)._default_manager.filter(pk=obj.pk), user, action)
+        if stored.query.is_empty():
+            return False
+        if asked is None:
+            found = stored.exists()
+        else:
+            key = str(stored.query)
+            found = asked[key] if key in asked else asked.setdefault(key, stored.exists())
+        if not found:
             return False
         if action == DELETE:
             return True

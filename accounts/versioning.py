@@ -64,9 +64,11 @@ def versioned_save(obj: Model, *, loaded_version: int | None = None, **save_kwar
     """Save ``obj`` one version up, under a row lock, after :func:`version_check`. Call it inside the
     service's transaction."""
     if obj.pk is not None:
-        type(obj)._default_manager.select_for_update().filter(pk=obj.pk).values_list("pk", flat=True).first()
-        version_check(obj, loaded_version)
-        current = type(obj)._default_manager.filter(pk=obj.pk).values_list("version", flat=True).first()
+        # One query locks the row and reads the version it is at (version_check's rule, under the lock).
+        current = type(obj)._default_manager.select_for_update().filter(pk=obj.pk).values_list(
+            "version", flat=True).first()
+        if loaded_version is not None and current is not None and current != loaded_version:
+            raise ValidationError(stale_message(obj, loaded_version), code=STALE_CODE)
         obj.version = (current or 0) + 1
     else:
         obj.version = 1

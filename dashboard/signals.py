@@ -33,9 +33,15 @@ def household_pre_save(sender, instance, **kwargs):
 
 def household_changed(sender, instance, signal, **kwargs):
     before = getattr(instance, "_dashboard_before", None) or {}
-    if signal is post_save and before and all(getattr(instance, column) == value for column, value in before.items()):
-        return
-    _forget(instance.village_id, before.get("village_id"))
+    workshops = True
+    if signal is post_save and before:
+        changed = {column for column, value in before.items() if getattr(instance, column) != value}
+        if not changed:
+            return
+        # Whether its people count among a workshop's 脱贫户 / 监测户 employees, wherever the workshop is
+        # (assistance.models.registry_member_q).
+        workshops = bool(changed & {"is_poverty_alleviated", "is_monitored"})
+    _forget(instance.village_id, before.get("village_id"), households_changed=workshops)
 
 
 def household_child_changed(sender, instance, **kwargs):

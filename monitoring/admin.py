@@ -276,6 +276,9 @@ class MonitoringRecordInline(ScopedAdminMixin, admin.StackedInline):
     filter_horizontal = []
     show_change_link = True
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("risk_types")  # one query, not one per record
+
     def service_save_inline(self, request, inline_form, parent):
         return _record_save(request, inline_form, parent)
 
@@ -347,7 +350,11 @@ class HouseholdAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        services.household_refresh(household=form.instance)
+        # Each service writing a member or an income row keeps the size, the head's name and the incomes
+        # up to date itself; this once more after rows were written (the household's own fields derive
+        # nothing), not after a change of the household alone.
+        if any(formset.new_objects or formset.changed_objects or formset.deleted_objects for formset in formsets):
+            services.household_refresh(household=form.instance)
 
 
 # ---------------------------------------------------------------- members and the rest

@@ -232,3 +232,25 @@ def test_the_summaries_read_only_the_household_columns_they_declare(city):
                 read |= set(re.findall(alias + r'\."(\w+)"', sql)) & household_columns
     assert "is_relocated" in read  # the reading works
     assert read - {"id"} <= set(HOUSEHOLD_COLUMNS)
+
+
+def test_a_household_save_forgets_its_peoples_workshops_only_when_whether_they_count_changes(city, users):
+    """A workshop in 丙一村 employs F of 甲二村's H3 (脱贫户). Changing H3's 易地搬迁户 changes 甲二村's figures
+    only; changing whether H3 is a 脱贫户 changes whether F counts among the workshop's 脱贫户 / 监测户
+    employees, so 丙一村's summaries go too (each save rebuilt every such village: 14 for a household of
+    the full-scale demo)."""
+    from assistance.models import Workshop, WorkshopEmployee
+
+    shop = Workshop.objects.create(village_id="140828100200", name="丙一二车间",
+                                   operating_since=datetime.date(2022, 1, 1))
+    WorkshopEmployee.objects.create(workshop=shop, name="F", member=city.h3.members.get(),
+                                    hired_on=datetime.date(2023, 1, 1))
+    metric_values(user=users.city_leader, area=None, year=2023, quarter=3, keys=["monitoring.households"])
+    city.h3.is_relocated = False
+    city.h3.save()
+    assert not VillageSummary.objects.filter(village_id="140829100201").exists()
+    assert VillageSummary.objects.filter(village_id="140828100200").exists()
+    metric_values(user=users.city_leader, area=None, year=2023, quarter=3, keys=["monitoring.households"])
+    city.h3.is_poverty_alleviated = False
+    city.h3.save()
+    assert not VillageSummary.objects.filter(village_id__in=["140829100201", "140828100200"]).exists()
