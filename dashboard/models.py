@@ -70,6 +70,50 @@ class VillageSummary(models.Model):
         return f"{self.village_id} {self.year}Q{self.quarter}"
 
 
+class VillageBreakdown(models.Model):
+    """汇总 (breakdowns): the monitored households of one village as of the end of one quarter, counted once
+    per value of one dimension of their county-approved monitoring records (按监测类别 / 按识别方式 / 按风险类型).
+    Only non-zero counts are stored. Kept with :class:`VillageSummary` (built by the same
+    ``dashboard.village_summaries.summaries_build``): a village's rows are replaced whenever its summary
+    row of the period is rebuilt, and are read only after ``summaries_ensure`` has rebuilt the missing
+    summaries, so they are never read stale. No foreign key to the summary row: forgetting a summary stays
+    one plain delete."""
+
+    AREA_LOOKUP = "village_id"
+
+    class Dimension(models.TextChoices):
+        CATEGORY = "category", "监测对象类别"
+        CHANNEL = "channel", "识别方式"
+        RISK = "risk", "风险类型"
+
+    village = models.ForeignKey(
+        "villages.Village", on_delete=models.CASCADE, related_name="dashboard_breakdowns", verbose_name="行政村"
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    quarter = models.PositiveSmallIntegerField("季度")
+    dimension = models.CharField("维度", max_length=10, choices=Dimension.choices)
+    # The stored value: a MonitoringCategory / IdentificationChannel value or a RiskType code (reference
+    # data keyed by code: a renamed risk type shows under its new name without a rebuild).
+    value = models.CharField("取值", max_length=20)
+    households = models.PositiveIntegerField("监测户数")
+
+    class Meta:
+        verbose_name = "村级监测分类汇总"
+        verbose_name_plural = "村级监测分类汇总"
+        ordering = ["village_id", "-year", "-quarter", "dimension", "value"]
+        constraints = [
+            # Its index answers the reads alone (an index-only scan, the counts included): a city's rows are a
+            # range of it, the province's one period and dimension.
+            models.UniqueConstraint(
+                fields=["year", "quarter", "dimension", "village", "value"], include=["households"],
+                name="village_breakdown_unique", violation_error_message="同一行政村同一季度同一取值只能有一条汇总",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.village_id} {self.year}Q{self.quarter} {self.dimension}={self.value}: {self.households}"
+
+
 SUMMARY_PARTS = [
     "households", "persons", "households_eliminated", "persons_eliminated", "at_risk_labour",
     "at_risk_labour_measured", "income_total", "income_persons", "relocated_total", "relocated_persons",

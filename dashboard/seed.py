@@ -6,7 +6,7 @@ labour-skill index when one village is recomputed (seconds instead of millisecon
 
 from django.db import connection
 
-from .models import VillageSummary
+from .models import VillageBreakdown, VillageSummary
 from .periods import period_default
 from .village_summaries import refresh_summaries
 
@@ -20,5 +20,6 @@ def seed(ctx):
     with ctx.timed("看板汇总"):
         built = refresh_summaries(periods=periods)
         with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {VillageSummary._meta.db_table}")  # the planner's view of the rows just built
+            for model in (VillageSummary, VillageBreakdown):  # the planner's view of the rows just built
+                cursor.execute(f"ANALYZE {model._meta.db_table}")
     ctx.log(f"  看板汇总：{', '.join(p.label for p in periods)}，共 {built} 条")

@@ -5,7 +5,7 @@ Domain apps never import the dashboard; the dashboard listens to their models in
 ``dashboard.village_summaries.summaries_invalidate`` / ``refresh_summaries`` after them."""
 
 from django.db.models import Q
-from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 from .models import VillageSummary
 from .village_summaries import HOUSEHOLD_COLUMNS, summaries_invalidate, workshop_villages_employing
@@ -64,6 +64,25 @@ def household_child_changed(sender, instance, **kwargs):
             households_changed=sender is Member)
 
 
+def risk_types_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """A monitoring record's risk types (按风险类型): the record's household's village. Changed from the risk
+    type's side (``risk_type.records.add(…)``, ``.clear()``): the villages of the records concerned, looked up
+    before a clear (afterwards they are gone)."""
+    from monitoring.models import MonitoringRecord
+
+    if not reverse:
+        if action in ("post_add", "post_remove", "post_clear"):
+            _forget(_household_village(instance.household_id), households_changed=False)
+        return
+    if action == "pre_clear":
+        records = MonitoringRecord.objects.filter(risk_types=instance.pk)
+    elif action in ("post_add", "post_remove"):
+        records = MonitoringRecord.objects.filter(pk__in=pk_set or ())
+    else:
+        return
+    _forget(*records.values_list("household__village_id", flat=True).distinct(), households_changed=False)
+
+
 def member_pre_delete(sender, instance, **kwargs):
     """A deleted member's workshop jobs lose their link to the registry (``SET_NULL``, an update that sends
     no signal): forget the workshops' villages while the link is still there."""
@@ -116,6 +135,8 @@ def connect() -> None:
     )
 
     uid = "dashboard.summary"
+    m2m_changed.connect(risk_types_changed, sender=MonitoringRecord.risk_types.through,
+                        dispatch_uid=f"{uid}.record.risk_types")
     pre_save.connect(household_pre_save, sender=Household, dispatch_uid=f"{uid}.household.pre")
     pre_delete.connect(member_pre_delete, sender=Member, dispatch_uid=f"{uid}.member.pre_delete")
     # Of a household's records, only a member moves to another household (a person moving house).

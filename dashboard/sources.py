@@ -6,8 +6,8 @@ city-wide standard) is given under ``"*"``.
 Each source is a fixed, small number of grouped aggregates: the area is a prefix filter on an indexed
 code column and the grouping a ``Substr`` of it, so the number of queries does not grow with the number
 of counties or records. The registry's figures (households, persons, income, employment), the households'
-录入进度 and the workshops' jobs come from the per-village summaries (``dashboard.village_summaries``); the
-other tables are small enough to aggregate directly.
+录入进度, the workshops' jobs and the monitoring breakdowns come from the per-village summaries
+(``dashboard.village_summaries``); the other tables are small enough to aggregate directly.
 """
 
 from collections import defaultdict
@@ -22,9 +22,9 @@ from villages.models import Village, parent_code
 from villages.selectors import Area
 
 from .completeness import completeness_attendance_q, completeness_issue_q
-from .models import COMPLETENESS_PARTS, WORKSHOP_PARTS
+from .models import COMPLETENESS_PARTS, WORKSHOP_PARTS, VillageBreakdown
 from .periods import Period
-from .village_summaries import summaries_ensure, summary_totals
+from .village_summaries import breakdown_totals, summaries_ensure, summary_totals
 
 ALL_GROUPS = "*"
 
@@ -75,23 +75,21 @@ def _summarised(*, area: Area, period: Period, group_len: int | None, parts: lis
     return result
 
 
-def _breakdown(*, area: Area, period: Period, group_len: int | None, part: str, queryset, value_field: str,
+def _breakdown(*, area: Area, period: Period, group_len: int | None, part: str, dimension: str,
                labels: dict) -> dict[str, dict]:
-    """Monitored households (county-approved as of the period end) counted once per value of
-    ``value_field`` among their records; every label present, zeros included, in enumeration order."""
-    field = "household__village__code"
-    queryset = in_area(queryset, field, area.code)
-    group_fields = [value_field]
-    if group_len:
-        queryset = queryset.annotate(_group=Substr(F(field), 1, group_len))
-        group_fields.append("_group")
-    counts: dict[str, dict] = defaultdict(dict)
-    for row in queryset.values(*group_fields).annotate(n=Count("household_id", distinct=True)).order_by():
-        label = labels.get(row[value_field], row[value_field])
-        group = counts[row.get("_group", "")]
-        group[label] = group.get(label, 0) + row["n"]
-    result = {group: {part: {label: found.get(label, 0) for label in labels.values()}}
-              for group, found in counts.items()}
+    """Monitored households (county-approved as of the period end) counted once per value of one dimension
+    of their records, from the village summaries (``VillageBreakdown``); every label present, zeros
+    included, in enumeration order. Counting the records directly joined them to the area's households
+    (a city inside a province: 120–310 ms per breakdown)."""
+    summaries_ensure(prefix=area.prefix, periods=[period])
+    totals = breakdown_totals(prefix=area.prefix, period=period, dimension=dimension, group_len=group_len)
+    result = {}
+    for group, by_value in totals.items():
+        found: dict[str, int] = {}
+        for value, households in by_value.items():
+            label = labels.get(value, value)
+            found[label] = found.get(label, 0) + households
+        result[group] = {part: {label: found.get(label, 0) for label in labels.values()}}
     if group_len is None:
         result.setdefault("", {part: {label: 0 for label in labels.values()}})
     else:
@@ -100,28 +98,26 @@ def _breakdown(*, area: Area, period: Period, group_len: int | None, part: str, 
 
 
 def monitoring_by_category(*, area: Area, period: Period, group_len: int | None) -> dict[str, dict]:
-    from monitoring.models import MonitoringCategory, MonitoringRecord
+    from monitoring.models import MonitoringCategory
 
     return _breakdown(area=area, period=period, group_len=group_len, part="by_category",
-                      queryset=MonitoringRecord.objects.identified_as_of(period.end), value_field="category",
-                      labels=dict(MonitoringCategory.choices))
+                      dimension=VillageBreakdown.Dimension.CATEGORY, labels=dict(MonitoringCategory.choices))
 
 
 def monitoring_by_channel(*, area: Area, period: Period, group_len: int | None) -> dict[str, dict]:
-    from monitoring.models import IdentificationChannel, MonitoringRecord
+    from monitoring.models import IdentificationChannel
 
     return _breakdown(area=area, period=period, group_len=group_len, part="by_channel",
-                      queryset=MonitoringRecord.objects.identified_as_of(period.end), value_field="channel",
-                      labels=dict(IdentificationChannel.choices))
+                      dimension=VillageBreakdown.Dimension.CHANNEL, labels=dict(IdentificationChannel.choices))
 
 
 def monitoring_by_risk(*, area: Area, period: Period, group_len: int | None) -> dict[str, dict]:
     """A household counts once per risk type it has."""
-    from monitoring.models import MonitoringRecord, RiskType
+    from monitoring.models import RiskType
 
     return _breakdown(area=area, period=period, group_len=group_len, part="by_risk",
-                      queryset=MonitoringRecord.objects.identified_as_of(period.end).filter(risk_types__isnull=False),
-                      value_field="risk_types", labels=dict(RiskType.objects.values_list("code", "name")))
+                      dimension=VillageBreakdown.Dimension.RISK,
+                      labels=dict(RiskType.objects.values_list("code", "name")))
 
 
 def employment_targets(*, area: Area, period: Period, group_len: int | None) -> dict[str, dict]:
