@@ -120,6 +120,7 @@ class Stats:
         self.markers = []
         self.error_times, self.page_times = [], []
         self.error_pages = defaultdict(int)
+        self.refusals: list[str] = []
         self.cut_at = None
 
     def page(self, kind, seconds, requests):
@@ -133,6 +134,11 @@ class Stats:
         with self.lock:
             self.errors[what] += 1
             self.error_times.append(time.monotonic())
+            if what == "200 household save" and len(self.refusals) < 5:
+                # The form came back: what its error lists said, to tell why.
+                said = [" ".join(re.sub(r"<[^>]+>", " ", found).split())
+                        for found in re.findall(r'<ul class="errorlist[^"]*">(.*?)</ul>', body, re.S)]
+                self.refusals.append(" / ".join(said) or "(no error list on the page)")
             if what[:1] == "5":
                 seen = ("503 page (数据库暂时不可用)" if "数据库暂时不可用" in body else
                         "500 page (系统错误)" if "系统错误" in body else
@@ -441,6 +447,8 @@ def main():
     print("CPU during the timed run: " + ", ".join(
         f"{who} {seconds:.0f} s ({seconds / elapsed:.2f} cores, {seconds / max(pages, 1) * 1000:.0f} ms a page)"
         for who, seconds in used.items()) + f"; load average now {Path('/proc/loadavg').read_text().split()[0]}")
+    for said in stats.refusals:
+        print(f"  a save answered with the form again: {said}")
     if stats.error_pages:
         print("server errors seen as: " + ", ".join(f"{what} × {n}" for what, n in sorted(stats.error_pages.items())))
     if stats.cut_at is not None:
