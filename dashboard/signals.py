@@ -46,12 +46,9 @@ def household_changed(sender, instance, signal, **kwargs):
 
 def member_pre_save(sender, instance, **kwargs):
     # A member moved to another household may leave another village: its summary is stale too.
-    old_household = (
-        sender.objects.filter(pk=instance.pk).values_list("household_id", flat=True).first() if instance.pk else None
-    )
-    instance._dashboard_old_village = (
-        _household_village(old_household) if old_household and old_household != instance.household_id else None
-    )
+    before = (sender.objects.filter(pk=instance.pk).values_list("household_id", "household__village_id").first()
+              if instance.pk else None)
+    instance._dashboard_old_village = before[1] if before and before[0] != instance.household_id else None
 
 
 def household_child_changed(sender, instance, **kwargs):
