@@ -4,8 +4,9 @@ The registry (≈130,000 households, ≈360,000 persons, an income row per house
 large to aggregate on every page view, so the figures that come from it — and those that join it: the
 households' 录入进度, the workshops' employees of 脱贫户 / 监测户 — are kept here per village and
 period and added up per request (2,172 villages × a few columns). A row is deleted whenever a record it
-was computed from changes (``dashboard.signals``) or after a bulk write (``summaries_invalidate``), and
-the next read recomputes the missing rows (``dashboard.village_summaries``): a figure is never stale.
+was computed from changes (``dashboard.signals``) or after a bulk write (``summaries_invalidate``); the
+writer rebuilds it once it has committed, and a read builds whatever is still missing
+(``dashboard.village_summaries``): a figure is never stale.
 """
 
 from django.db import models

@@ -1,4 +1,5 @@
-"""Forget the summaries a write makes stale (the next read recomputes them; see dashboard.village_summaries).
+"""Forget the summaries a write makes stale (rebuilt once it commits, or by the next read; see
+dashboard.village_summaries).
 
 Domain apps never import the dashboard; the dashboard listens to their models instead. Bulk writes
 (``bulk_create``, ``update``) send no signals: the seed and the importers call
