@@ -188,13 +188,18 @@ def summaries_complete(*, prefix: str, periods: list[Period]) -> bool:
 
     villages = in_area(Village.objects.all(), "code", prefix).order_by().annotate(
         n=Func(F("code"), function="COUNT", output_field=IntegerField())).values("n")
-    period_q = Q()
-    for period in periods:
-        period_q |= Q(year=period.year, quarter=period.quarter)
-    rows = (in_area(VillageSummary.objects.filter(period_q), "village_id", prefix)
+    rows = (in_area(VillageSummary.objects.filter(_periods_q(periods)), "village_id", prefix)
             .values("year", "quarter").annotate(n=Count("pk"), villages=Subquery(villages)).order_by())
     complete = {(row["year"], row["quarter"]) for row in rows if row["n"] == row["villages"]}  # one query
     return all((period.year, period.quarter) in complete for period in periods)
+
+
+def _periods_q(periods: list[Period]) -> Q:
+    """Summary rows of any of ``periods``."""
+    found = Q()
+    for period in periods:
+        found |= Q(year=period.year, quarter=period.quarter)
+    return found
 
 
 def summaries_rebuild(*, village_codes, periods: list[Period]) -> None:
@@ -213,7 +218,8 @@ def summaries_rebuild(*, village_codes, periods: list[Period]) -> None:
                 missing = [code for code in mine if code not in built]
                 if missing:
                     summaries_build(period=period, village_codes=missing)
-        remaining = [code for code in remaining if code not in set(mine)]
+        taken = set(mine)
+        remaining = [code for code in remaining if code not in taken]
         if remaining:
             time.sleep(RETRY_SECONDS)
 
@@ -256,7 +262,7 @@ def summaries_build(*, period: Period, village_codes=None, prefix: str = "") -> 
 
 # The household columns the summaries are computed from (besides the key): a household save that changes
 # none of them (its phone, its address, its 自然村) leaves every summary as it was (``dashboard.signals``).
-# tests/dashboard/test_summaries_rebuild.py reads the columns off the build's SQL: one read here and not
+# tests/dashboard/test_freshness.py reads the columns off the build's SQL: one read here and not
 # listed fails it.
 HOUSEHOLD_COLUMNS = ("village_id", "is_poverty_alleviated", "is_relocated", "is_monitored", "is_no_labour")
 
@@ -421,10 +427,7 @@ def summary_totals(*, prefix: str, periods: list[Period], group_len: int | None,
     """{(year, quarter, group): {part: total}} of ``parts`` over the summaries of ``prefix`` (one query)."""
     from django.db.models.functions import Substr
 
-    period_q = Q()
-    for period in periods:
-        period_q |= Q(year=period.year, quarter=period.quarter)
-    rows = VillageSummary.objects.filter(period_q)
+    rows = VillageSummary.objects.filter(_periods_q(periods))
     rows = in_area(rows, "village__code", prefix)
     group_fields = ["year", "quarter"]
     if group_len:
