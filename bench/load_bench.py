@@ -2,7 +2,8 @@
 logging in once (all before the clock starts: a person logs in once a day) and then, until the time is
 up, opening a page and pausing 3–10 s as a person does.
 
-    Mix: 60 % dashboards (the HTML plus every chart JSON it asks for), 30 % lists with filters,
+    Mix: 60 % dashboards (the HTML plus any chart JSON it asks for; the charts' data now comes with
+         the page), 30 % lists with filters,
          10 % household edits (the admin change form, read and saved back with one field changed).
 
 Every edit writes a unique marker into 自然村; at the end the script counts the history rows carrying the

@@ -13,12 +13,14 @@ class DashboardConfig(AppConfig):
     }
 
     def ready(self):
-        from django.core.signals import request_finished
+        from django.core.signals import request_finished, request_started
         from django.db.backends.signals import connection_created
 
-        from . import signals
+        from . import figures_cache, signals
         from .figures_cache import flush_autocommit_writes, install_write_watch
 
         signals.connect()
         connection_created.connect(install_write_watch, dispatch_uid="dashboard.figures_cache")
         request_finished.connect(flush_autocommit_writes, dispatch_uid="dashboard.figures_cache")
+        request_started.connect(figures_cache.request_started, dispatch_uid="dashboard.figures_cache")
+        request_finished.connect(figures_cache.request_finished, dispatch_uid="dashboard.figures_cache.reading")

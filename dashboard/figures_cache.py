@@ -21,6 +21,11 @@ How it stays right (a figure is never stale):
 - The versions are read *before* computing: a write committed during the computation leaves the new entry
   already out of date (recomputed at the next read), never a stale entry that looks current. A version
   missing from the cache (culled, expired) never matches an entry: a miss, never a stale hit.
+- *One reading of the versions per request*: the first figure a request reads fetches every version with
+  its entry; the request's later figures (a dashboard's cards, table and charts) use the same reading and
+  fetch only their entry. A page's figures are thus of one moment, and the versions are still read before
+  anything is computed. A write seen in this thread drops the reading (:func:`versions_bump`); outside a
+  request (a job, a command, a test calling the catalogue) every figure reads the versions afresh.
 - The key holds the area, the period, the grouping, the sources, the scope of the user asking (checked
   against the area before the cache is read) and today's date (overdue issues and the attendance weeks
   depend on the day).
@@ -32,6 +37,7 @@ on).
 
 import hashlib
 import re
+import threading
 import uuid
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -49,6 +55,7 @@ WATCHED_APPS = ("villages", "accounts", "monitoring", "assistance", "resident_te
 _WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"(\w+)"', re.IGNORECASE)
 _READ = re.compile(r'\b(?:FROM|JOIN)\s+"(\w+)"', re.IGNORECASE)
 _watched: frozenset[str] | None = None
+_request = threading.local()  # .versions: this request's reading of the versions (None: read each time)
 
 
 def watched_tables() -> frozenset[str]:
@@ -73,6 +80,16 @@ def _version_key(table: str) -> str:
     return f"{PREFIX}v:{table}"
 
 
+def _version_keys() -> list[str]:
+    global _keys
+    if _keys is None:
+        _keys = [_version_key(table) for table in sorted(watched_tables())]
+    return _keys
+
+
+_keys: list[str] | None = None
+
+
 # ---------------------------------------------------------------- writes
 
 
@@ -90,6 +107,7 @@ def versions_bump(tables) -> None:
     """New versions for these tables: every entry read from one of them is out of date."""
     if not (tables and enabled()):
         return
+    _forget_reading()
     try:
         cache.set_many({_version_key(table): uuid.uuid4().hex for table in tables}, None)
     except DatabaseError:
@@ -170,6 +188,39 @@ def install_write_watch(sender, connection, **kwargs) -> None:
 # ---------------------------------------------------------------- reads
 
 
+def request_started(**kwargs) -> None:
+    """``request_started`` receiver: this request reads the versions once, at its first figure."""
+    _request.versions = {}
+
+
+def request_finished(**kwargs) -> None:
+    """``request_finished`` receiver: back to reading the versions at every figure."""
+    _request.versions = None
+
+
+def _forget_reading() -> None:
+    if getattr(_request, "versions", None):
+        _request.versions = {}
+
+
+def _versions_and_entry(key: str, version_keys: list[str]) -> tuple[dict, object]:
+    """{version key: version} of every watched table and the entry under ``key`` (None if none): one
+    query; within a request, the versions from its first reading."""
+    reading = getattr(_request, "versions", None)
+    if reading:
+        return reading, cache.get(key)
+    found = cache.get_many([key, *version_keys])
+    entry = found.pop(key, None)
+    missing = {k: uuid.uuid4().hex for k in version_keys if k not in found}
+    if missing:
+        # A table never written since the cache was emptied gets a version now (before computing).
+        cache.set_many(missing, None)
+        found.update(missing)
+    if reading is not None:
+        _request.versions = found
+    return found, entry
+
+
 class _Reads:
     def __init__(self):
         self.tables: set[str] = set()
@@ -186,16 +237,9 @@ def figures_cached(*, parts: tuple, compute: Callable[[], dict]) -> dict:
         return compute()
     flush_autocommit_writes()
     key = PREFIX + "p:" + hashlib.sha1(repr((*parts, timezone.localdate().isoformat())).encode()).hexdigest()
-    version_keys = [_version_key(table) for table in sorted(watched_tables())]
-    found = cache.get_many([key, *version_keys])  # one query: the entry and every version
-    entry = found.get(key)
+    found, entry = _versions_and_entry(key, _version_keys())
     if entry is not None and all(found.get(_version_key(t)) == v for t, v in entry["versions"].items()):
         return entry["value"]
-    missing = {k: uuid.uuid4().hex for k in version_keys if k not in found}
-    if missing:
-        # A table never written since the cache was emptied gets a version now (before computing).
-        cache.set_many(missing, None)
-        found.update(missing)
     reads = _Reads()
     connection.ensure_connection()  # the wrapper list must not change while ours is on it
     with connection.execute_wrapper(reads):

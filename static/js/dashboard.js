@@ -1,4 +1,5 @@
-/* Draws every <canvas data-chart-url> with Chart.js from the chart's JSON view.
+/* Draws every <canvas data-chart> with Chart.js from the chart's data on the page (the JSON script element
+   it names; the same JSON as the chart's view /dashboard/charts/<name>/ answers).
    A click on a bar of a by-area chart opens that area's dashboard (same page, same period). */
 (function () {
   "use strict";
@@ -33,14 +34,12 @@
     canvas.dataset.drawn = "empty";
   }
 
-  document.querySelectorAll("canvas[data-chart-url]").forEach(function (canvas) {
-    fetch(canvas.dataset.chartUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then(function (response) { return response.json().then(function (body) { return { ok: response.ok, body: body }; }); })
-      .then(function (result) {
-        if (!result.ok) { showMessage(canvas, result.body.error || "图表数据加载失败"); return; }
-        if (!result.body.labels.length) { showMessage(canvas, result.body.title + "：无下级区域数据"); return; }
-        draw(canvas, result.body);
-      })
-      .catch(function () { showMessage(canvas, "图表数据加载失败"); });
+  // The page brings each chart's data as a JSON script element (no request per chart).
+  document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
+    var element = document.getElementById(canvas.dataset.chart);
+    var spec;
+    try { spec = JSON.parse(element.textContent); } catch (error) { showMessage(canvas, "图表数据加载失败"); return; }
+    if (!spec.labels.length) { showMessage(canvas, spec.title + "：无下级区域数据"); return; }
+    draw(canvas, spec);
   });
 })();

@@ -169,3 +169,44 @@ def test_a_write_before_the_cache_table_exists_does_not_fail(monkeypatch):
     figures_cache.versions_bump({"monitoring_household"})
     monkeypatch.setattr(figures_cache, "cache", cache)  # the real table: its bump still works
     figures_cache.versions_bump({"monitoring_household"})
+
+
+def _cache_reads(queries):
+    """The number of cache keys each read of the cache table asked for."""
+    return [q["sql"].count(":figures:") for q in queries
+            if 'FROM "yc_cache"' in q["sql"] and q["sql"].lstrip().startswith("SELECT")]
+
+
+def test_a_request_reads_the_versions_once(city, users, client_for):
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(users.city_leader)
+    client.get("/", {"year": 2023, "quarter": 3})  # fills the cache
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/", {"year": 2023, "quarter": 3}).status_code == 200
+    reads = _cache_reads(queries.captured_queries)
+    # The page reads several entries (cards, last year's cards, the table, every chart): the first read
+    # brings every version with it, the others only their entry.
+    assert len(reads) >= 3
+    assert reads[0] > 10 and reads[1:] == [1] * (len(reads) - 1)
+
+
+def test_a_write_inside_a_request_drops_its_reading_of_the_versions(city, users):
+    from django.core.signals import request_finished, request_started
+
+    from dashboard import figures_cache
+    from dashboard.catalogue import metric_values
+    from rectification.models import Issue
+
+    def overdue():
+        return metric_values(user=users.city_leader, area=None, year=2023, quarter=3,
+                             keys=["issues.overdue"])["issues.overdue"]
+
+    request_started.send(sender=None)
+    try:
+        before = overdue()
+        Issue.objects.filter(number="YC-2023-0002").update(deadline=datetime.date(2099, 12, 31))
+        assert overdue() == before - 1  # not the entry the request's first reading would have matched
+    finally:
+        request_finished.send(sender=None)
+    assert figures_cache._request.versions is None

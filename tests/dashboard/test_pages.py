@@ -1,5 +1,6 @@
 """The dashboards as a leader opens them: figures, links to the records, the comparison table, scoping."""
 
+import json
 import re
 
 import pytest
@@ -18,6 +19,12 @@ def _kpi(html, key):
     return match.group(1) if match else None
 
 
+def _script_data(html: str, element_id: str) -> str:
+    start = html.index(f'<script id="{element_id}" type="application/json">') + len(
+        f'<script id="{element_id}" type="application/json">')
+    return html[start:html.index("</script>", start)]
+
+
 def test_city_leader_opens_the_city_dashboard_and_sees_the_headline_figures(city, users, client_for):
     response, html = _page(client_for(users.city_leader), "/")
     assert response.status_code == 200
@@ -29,9 +36,13 @@ def test_city_leader_opens_the_city_dashboard_and_sees_the_headline_figures(city
     assert "较上年同期 +20.97%" in html  # 9,375 against 7,750
     # The figure links to its records, for the same area and period.
     assert 'href="/dashboard/records/monitoring.households/?year=2023&amp;quarter=3"' in html
-    # Every chart of the page, with its data URL.
-    assert html.count("data-chart-url=") == 8
-    assert "/dashboard/charts/monitoring-by-area/?year=2023&amp;quarter=3" in html
+    # Every chart of the page, its data on the page: the JSON the chart's own view answers.
+    assert html.count("<canvas data-chart=") == 8
+    client = client_for(users.city_leader)
+    for name in ("monitoring-by-area", "monitoring-by-risk", "issues-by-status"):
+        embedded = json.loads(_script_data(html, f"chart-data-{name}"))
+        assert embedded == client.get(f"/dashboard/charts/{name}/", {"year": 2023, "quarter": 3}).json()
+    assert json.loads(_script_data(html, "chart-data-monitoring-by-area"))["codes"][-1] == "140882"
     assert "vendor/chartjs/chart.umd.min.js" in html
 
 
@@ -110,6 +121,9 @@ def test_anonymous_visitor_is_sent_to_login(db, client):
     assert response.url.startswith("/accounts/login/")
 
 
+CHART_QUERIES = 20
+
+
 def test_city_dashboard_query_count_is_fixed(city, users, client_for, django_assert_num_queries):
     client = client_for(users.city_leader)
     for year in (2023, 2022, 2021):
@@ -117,8 +131,10 @@ def test_city_dashboard_query_count_is_fixed(city, users, client_for, django_ass
     # session (1), user (1); then three times — this year's cards, the year before's, the counties' rows
     # (+ the county list once) — the figure queries: summaries stale check (1) and totals (1),
     # employment targets (1), teams (2), issues (1); the first and latest quarter with data (2) for the
-    # period picker and "no data". Charts come from their own JSON views.
-    with django_assert_num_queries(2 + 3 * 6 + 1 + 2):
+    # period picker and "no data". Then the 8 charts, whose data comes with the page: 20 (each chart's
+    # sources; the by-area charts read the county list each). Before the charts came with the page, each
+    # of the 8 was a request of its own: 2 more queries (session, user) and the same 20 in all.
+    with django_assert_num_queries(2 + 3 * 6 + 1 + 2 + CHART_QUERIES):
         response = client.get("/", {"year": 2023, "quarter": 3})
     assert response.status_code == 200
 
@@ -128,6 +144,6 @@ def test_county_dashboard_needs_the_same_queries_plus_the_area_lookup(city, user
     client = client_for(users.pinglu_leader)
     for year in (2023, 2022, 2021):
         summaries_ensure(prefix="140829", periods=[Period(year, 3)])
-    with django_assert_num_queries(2 + 1 + 3 * 6 + 1 + 2):
+    with django_assert_num_queries(2 + 1 + 3 * 6 + 1 + 2 + CHART_QUERIES):
         response = client.get("/", {"year": 2023, "quarter": 3, "area": "140829"})
     assert response.status_code == 200
