@@ -13,6 +13,8 @@ change edit the same households. Queries are counted with CaptureQueriesContext 
 """
 
 import argparse
+import cProfile
+import pstats
 import re
 import statistics
 import sys
@@ -77,8 +79,12 @@ def main():
     parser.add_argument("--figure-edits", action="store_true",
                         help="each edit also flips 整户无劳动能力兜底保障户, a column the summaries read (as "
                              "load_bench --figure-edits 1); without it only 自然村 changes, which no figure reads")
+    parser.add_argument("--profile", type=int, default=0, metavar="N",
+                        help="print the N functions with the most CPU of their own over every step (cProfile)")
+    parser.add_argument("--sort", default="tottime", help="cProfile's order: tottime, cumulative …")
     args = parser.parse_args()
     _watch_summaries()
+    profile = cProfile.Profile() if args.profile else None
     User = get_user_model()
     print(f"DEBUG={settings.DEBUG}, {args.runs} runs per user, figure edits: {args.figure_edits}")
     print(f"{'user':16} {'step':12} {'median ms':>9} {'min ms':>7} {'CPU ms':>7} {'queries':>9}  members")
@@ -90,6 +96,8 @@ def main():
         cpu = {"changelist": [], "GET form": [], "POST form": []}
         counts = {"changelist": [], "GET form": [], "POST form": []}
         members = []
+        if profile:
+            profile.enable()
         for run in range(args.runs):
             response, _ = _timed(times, cpu, counts, "changelist",
                                  lambda: client.get("/admin/monitoring/household/?p=1"))
@@ -115,6 +123,8 @@ def main():
             times["summaries"].append(SPENT["summaries"])
             saved = response.status_code == 302 and "/change/" not in response.get("Location", "")
             assert saved, (response.status_code, response.get("Location"))
+        if profile:
+            profile.disable()
         for step, values in times.items():
             n = counts.get(step)
             queries = f"{min(n)}–{max(n)}" if n and min(n) != max(n) else (str(n[0]) if n else "")
@@ -122,6 +132,8 @@ def main():
             spent = f"{statistics.median(cpu[step]) * 1000:7.1f}" if step in cpu else ""
             print(f"{username:16} {step:12} {statistics.median(values) * 1000:9.1f} {min(values) * 1000:7.1f} "
                   f"{spent:>7} {queries:>9}  {shown}")
+    if profile:
+        pstats.Stats(profile).sort_stats(args.sort).print_stats(args.profile)
 
 
 if __name__ == "__main__":

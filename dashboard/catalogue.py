@@ -323,6 +323,7 @@ def _parts(metrics: list[Metric], area: Area, period: Period, group_len: int | N
                                 ((metric.source,) if isinstance(metric.source, str) else metric.source)))
     return figures_cached(
         parts=("parts", names, area.code, period.year, period.quarter, group_len, user_area_code(user)),
+        area_code=area.code,
         compute=lambda: _compute_parts(names, area, period, group_len),
     )
 

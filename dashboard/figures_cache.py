@@ -18,6 +18,12 @@ How it stays right (a figure is never stale):
   invalidates a village summary changes the version of the summaries' table, hence every figure read
   from it. ``COPY`` (the seed) is no statement of this kind: ``summaries_invalidate()`` of every village,
   which the seed and the importers call after their bulk writes, changes every version.
+- *The village summaries are versioned by area*: their rows belong to one village each, and the code
+  that forgets a village's rows (``summaries_invalidate``) says which villages (:func:`writes_of_villages`):
+  such a write changes the versions of those villages' areas — village, township, county, city,
+  province — not of the whole table. An entry keeps the version of its own area's key, so an edit in
+  平陆县 leaves 夏县's figures, and every other city's in a province, cached. A write to these tables that
+  names no villages (the seed, forgetting every village) changes the table's version, as for any table.
 - The versions are read *before* computing: a write committed during the computation leaves the new entry
   already out of date (recomputed at the next read), never a stale entry that looks current. A version
   missing from the cache (culled, expired) never matches an entry: a miss, never a stale hit.
@@ -48,7 +54,11 @@ from django.core.cache import cache
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from villages.models import parent_code
+
 PREFIX = "figures:"
+# Tables whose rows belong to one village each (``village_id``: its 12-digit code), versioned by area.
+AREA_TABLES = frozenset({"dashboard_villagesummary", "dashboard_villagebreakdown"})
 TIMEOUT = 6 * 3600  # an entry nobody reads leaves the cache table after a working day's part
 WATCHED_APPS = ("villages", "accounts", "monitoring", "assistance", "resident_teams", "rectification",
                 "screening", "submissions", "dashboard")
@@ -80,6 +90,19 @@ def _version_key(table: str) -> str:
     return f"{PREFIX}v:{table}"
 
 
+def _area_key(table: str, area_code: str) -> str:
+    return f"{PREFIX}v:{table}@{area_code}"
+
+
+def _areas_of_village(code: str) -> list[str]:
+    """The village and every area above it (township, county, city, province)."""
+    codes = []
+    while code:
+        codes.append(code)
+        code = parent_code(code)
+    return codes
+
+
 def _version_keys() -> list[str]:
     global _keys
     if _keys is None:
@@ -94,22 +117,26 @@ _keys: list[str] | None = None
 
 
 class _Bump:
-    """The tables one transaction wrote, whose versions change when it commits."""
+    """The versions (their keys) one transaction's writes change when it commits."""
 
     def __init__(self):
-        self.tables: set[str] = set()
+        self.keys: set[str] = set()
 
     def __call__(self):
-        versions_bump(self.tables)
+        _bump(self.keys)
 
 
 def versions_bump(tables) -> None:
     """New versions for these tables: every entry read from one of them is out of date."""
-    if not (tables and enabled()):
+    _bump({_version_key(table) for table in tables})
+
+
+def _bump(keys: set[str]) -> None:
+    if not (keys and enabled()):
         return
     _forget_reading()
     try:
-        cache.set_many({_version_key(table): uuid.uuid4().hex for table in tables}, None)
+        cache.set_many({key: uuid.uuid4().hex for key in keys}, None)
     except DatabaseError:
         # The first ``migrate`` of a new database runs before ``createcachetable``: with no cache table
         # nothing is cached, so nothing can be out of date. Any other failure is the caller's.
@@ -129,8 +156,25 @@ def watch_writes(execute, sql, params, many, context):
     result = execute(sql, params, many, context)
     match = _WRITE.match(sql) if enabled() and not getattr(conn, "_figures_quiet", False) else None
     if match and match.group(1) in watched_tables():
-        _note_write(conn, match.group(1))
+        table = match.group(1)
+        villages = getattr(conn, "_figures_villages", None)
+        if villages is not None and table in AREA_TABLES:
+            _note_write(conn, {_area_key(table, area) for code in villages for area in _areas_of_village(code)})
+        else:
+            _note_write(conn, {_version_key(table)})
     return result
+
+
+@contextmanager
+def writes_of_villages(codes):
+    """Writes to the village summaries' tables (AREA_TABLES) that touch the rows of these villages only:
+    they change the versions of these villages' areas, not of the whole tables."""
+    before = getattr(connection, "_figures_villages", None)
+    connection._figures_villages = frozenset(codes)
+    try:
+        yield
+    finally:
+        connection._figures_villages = before
 
 
 @contextmanager
@@ -152,31 +196,31 @@ def flush_autocommit_writes(conn=None, **kwargs) -> None:
     before figures are read, and when the request ends (``request_finished``). SQLite serves one
     machine (development, a small deployment); PostgreSQL bumps at once."""
     conn = conn or connection
-    tables = getattr(conn, "_figures_autocommit", None)
-    if tables and not getattr(conn, "_figures_flushing", False):
+    keys = getattr(conn, "_figures_autocommit", None)
+    if keys and not getattr(conn, "_figures_flushing", False):
         conn._figures_autocommit, conn._figures_flushing = set(), True
         try:
-            versions_bump(tables)
+            _bump(keys)
         finally:
             conn._figures_flushing = False
 
 
-def _note_write(conn, table: str) -> None:
+def _note_write(conn, keys: set[str]) -> None:
     if not conn.in_atomic_block:
         if conn.vendor == "postgresql":
             # Committed already, and psycopg has read the statement's answer: bump now.
-            versions_bump({table})
+            _bump(keys)
             return
         if not hasattr(conn, "_figures_autocommit"):
             conn._figures_autocommit = set()
-        conn._figures_autocommit.add(table)
+        conn._figures_autocommit |= keys
         return
     pending = getattr(conn, "_figures_bump", None)
     # A rolled-back transaction (or savepoint) drops its on-commit callbacks: start a new one then.
     if pending is None or not any(entry[1] is pending for entry in conn.run_on_commit):
         pending = conn._figures_bump = _Bump()
         transaction.on_commit(pending, using=conn.alias)
-    pending.tables.add(table)
+    pending.keys |= keys
 
 
 def install_write_watch(sender, connection, **kwargs) -> None:
@@ -203,49 +247,59 @@ def _forget_reading() -> None:
         _request.versions = {}
 
 
-def _versions_and_entry(key: str, version_keys: list[str]) -> tuple[dict, object]:
-    """{version key: version} of every watched table and the entry under ``key`` (None if none): one
-    query; within a request, the versions from its first reading."""
+def _versions_and_entry(key: str, area_keys: list[str]) -> tuple[dict, object]:
+    """{version key: version} of every watched table and of ``area_keys``, and the entry under ``key``
+    (None if none): one query; within a request, the tables' versions from its first reading."""
     reading = getattr(_request, "versions", None)
-    if reading:
-        return reading, cache.get(key)
-    found = cache.get_many([key, *version_keys])
+    table_keys = [] if reading else _version_keys()
+    found = cache.get_many([key, *area_keys, *table_keys])
     entry = found.pop(key, None)
-    missing = {k: uuid.uuid4().hex for k in version_keys if k not in found}
+    missing = {k: uuid.uuid4().hex for k in (*area_keys, *table_keys) if k not in found}
     if missing:
-        # A table never written since the cache was emptied gets a version now (before computing).
+        # A table (an area) never written since the cache was emptied gets a version now (before computing).
         cache.set_many(missing, None)
         found.update(missing)
+    if reading:
+        return {**reading, **found}, entry
     if reading is not None:
-        _request.versions = found
+        _request.versions = {k: found[k] for k in table_keys}
     return found, entry
 
 
 class _Reads:
+    """The tables the figures were read from. Not what a build of missing village summaries reads on
+    the way (``writes_that_change_no_figure``): the figures are read from the summaries it stores, and a
+    later write to those registry rows forgets the summaries it changes — which changes the version of
+    the summaries' areas."""
+
     def __init__(self):
         self.tables: set[str] = set()
 
     def __call__(self, execute, sql, params, many, context):
-        self.tables.update(_READ.findall(sql))
+        if not getattr(context["connection"], "_figures_quiet", False):
+            self.tables.update(_READ.findall(sql))
         return execute(sql, params, many, context)
 
 
-def figures_cached(*, parts: tuple, compute: Callable[[], dict]) -> dict:
-    """``compute()``, or the value an earlier call with the same ``parts`` of the key stored, if none of
-    the tables it read has been written since."""
+def figures_cached(*, parts: tuple, area_code: str, compute: Callable[[], dict]) -> dict:
+    """``compute()`` of the figures of the area ``area_code`` (what it reads of AREA_TABLES are the rows
+    of villages inside that area), or the value an earlier call with the same ``parts`` of the key
+    stored, if none of the tables it read — of AREA_TABLES: none of the area's rows — has been written
+    since."""
     if not enabled():
         return compute()
     flush_autocommit_writes()
     key = PREFIX + "p:" + hashlib.sha1(repr((*parts, timezone.localdate().isoformat())).encode()).hexdigest()
-    found, entry = _versions_and_entry(key, _version_keys())
-    if entry is not None and all(found.get(_version_key(t)) == v for t, v in entry["versions"].items()):
+    found, entry = _versions_and_entry(key, [_area_key(table, area_code) for table in sorted(AREA_TABLES)])
+    if entry is not None and all(found.get(k) == v for k, v in entry["versions"].items()):
         return entry["value"]
     reads = _Reads()
     connection.ensure_connection()  # the wrapper list must not change while ours is on it
     with connection.execute_wrapper(reads):
         value = compute()
     if reads.tables <= watched_tables() | {"django_session"}:
-        versions = {t: found[_version_key(t)] for t in reads.tables if t in watched_tables()}
-        cache.set(key, {"value": value, "versions": versions}, TIMEOUT)
+        keys = {_version_key(t) for t in reads.tables if t in watched_tables()}
+        keys |= {_area_key(t, area_code) for t in reads.tables & AREA_TABLES}
+        cache.set(key, {"value": value, "versions": {k: found[k] for k in keys}}, TIMEOUT)
     # else: read from a table whose writes are not watched: not kept.
     return value

@@ -45,7 +45,7 @@ from accounts.scoping import in_area
 from villages.models import Village
 
 from .completeness import completeness_income_q, completeness_measure_q
-from .figures_cache import everything_changed, writes_that_change_no_figure
+from .figures_cache import everything_changed, writes_of_villages, writes_that_change_no_figure
 from .models import SUMMARY_PARTS, VillageBreakdown, VillageSummary
 from .periods import Period
 
@@ -101,7 +101,8 @@ def summaries_invalidate(*, village_codes=None, households_changed: bool = True)
             _advisory(int(code), shared=True)
     rows = rows.filter(village_id__in=codes)
     periods = [Period(*row) for row in rows.values_list("year", "quarter").distinct().order_by()]
-    deleted = rows.delete()[0]
+    with writes_of_villages(codes):  # the figures of these villages' areas change, not every area's
+        deleted = rows.delete()[0]
     if periods:
         _rebuild_after_commit(codes, periods)
     return deleted

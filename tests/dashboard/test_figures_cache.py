@@ -147,6 +147,37 @@ def test_the_metrics_api_and_the_dashboard_page_follow_a_write(city, users, clie
     assert next(c for c in cards if c["metric"].key == "monitoring.households")["figure"]["text"] == "4"
 
 
+def test_a_write_in_one_county_leaves_the_cached_figures_of_another_county(city, users, client_for, source_calls):
+    """The village summaries are versioned by area: approving a household of 平陆县 forgets that village's
+    summaries, and only the figures of its areas (平陆县, its township and village, the city) are computed
+    again; 夏县's stay cached."""
+    client = client_for(users.city_leader)
+    assert _series(_chart(client, "monitoring-by-area", area="140828")) == {"140828100": 1}
+    assert _series(_chart(client, "monitoring-by-area", area="140829")) == {"140829100": 1, "140829101": 0}
+    assert _series(_chart(client, "monitoring-by-area"))["140829"] == 1
+    record = city.h5.monitoring_records.get()  # a 平陆县 household (乙镇)
+    record.status = "approved"
+    record.save()
+    computed = source_calls["registry"]
+    assert _series(_chart(client, "monitoring-by-area", area="140828")) == {"140828100": 1}
+    assert source_calls["registry"] == computed  # 夏县: from the cache
+    assert _series(_chart(client, "monitoring-by-area", area="140829")) == {"140829100": 1, "140829101": 1}
+    assert _series(_chart(client, "monitoring-by-area"))["140829"] == 2
+    assert source_calls["registry"] == computed + 2  # 平陆县 and the city: computed again
+
+
+def test_forgetting_every_summary_changes_every_area(city, users, client_for, source_calls):
+    from dashboard.village_summaries import summaries_invalidate
+
+    client = client_for(users.city_leader)
+    assert _series(_chart(client, "monitoring-by-area", area="140828")) == {"140828100": 1}
+    computed = source_calls["registry"]
+    with transaction.atomic():
+        summaries_invalidate()  # no villages named (a bulk write): the table's version changes
+    assert _series(_chart(client, "monitoring-by-area", area="140828")) == {"140828100": 1}
+    assert source_calls["registry"] == computed + 1
+
+
 @pytest.mark.parametrize("story", [
     test_freshness.test_approving_a_household_shows_on_the_dashboard_at_once,
     test_freshness.test_a_new_member_and_a_changed_income_show_at_once,
@@ -186,9 +217,9 @@ def test_a_request_reads_the_versions_once(city, users, client_for):
         assert client.get("/", {"year": 2023, "quarter": 3}).status_code == 200
     reads = _cache_reads(queries.captured_queries)
     # The page reads several entries (cards, last year's cards, the table, every chart): the first read
-    # brings every version with it, the others only their entry.
+    # brings every table's version with it, the others only their entry and their area's two versions.
     assert len(reads) >= 3
-    assert reads[0] > 10 and reads[1:] == [1] * (len(reads) - 1)
+    assert reads[0] > 10 and reads[1:] == [3] * (len(reads) - 1)
 
 
 def test_a_write_inside_a_request_drops_its_reading_of_the_versions(city, users):
