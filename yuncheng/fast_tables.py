@@ -199,5 +199,5 @@ def cache_column_templates():
     (``{{ value|date:"Y-m"|default:default }}``): the 监测对象 list (50 rows) took ~5 ms less CPU.
     A compiled Template is rendered again and again by Django's cached loader too (its state lives in
     the context). Keyed by the code; the default engine of the first compile is kept."""
-    if not isinstance(templatecolumn.Template, functools._lru_cache_wrapper):
+    if not hasattr(templatecolumn.Template, "cache_info"):
         templatecolumn.Template = functools.lru_cache(maxsize=256)(templatecolumn.Template)

@@ -10,6 +10,7 @@ import weakref
 
 import pytest
 from django_tables2 import utils as tables_utils
+from django_tables2.columns import templatecolumn
 
 from monitoring.tables import HouseholdTable
 from tests.table_html import assert_same_html, normalise, stock_html as _stock
@@ -135,3 +136,8 @@ def test_signature_cache_does_not_keep_lambdas_alive():
     del fn
     gc.collect()
     assert alive() is None
+
+
+def test_template_columns_compile_their_template_once():
+    code = '{{ value|date:"Y-m"|default:default }}'  # a DateColumn's
+    assert templatecolumn.Template(code) is templatecolumn.Template(code)
