@@ -49,6 +49,7 @@ LOGINS = ["city_admin", "city_leader", "pinglu_leader", "pinglu_reviewer", "ping
 EDITORS = ["city_admin", "pinglu_reviewer", "pinglu_clerk", "pinglu_officer"]
 PASSWORD = "Yuncheng@2023"
 MARKER = "压测"
+STALE = "为避免覆盖他人的修改"  # the stale-form refusal's message (accounts.versioning.stale_message)
 COUNTIES = ["140802", "140821", "140822", "140823", "140824", "140825", "140826", "140827", "140828", "140829",
             "140830", "140881", "140882"]
 LISTS = [
@@ -270,7 +271,9 @@ class Person(threading.Thread):
             with self.stats.lock:
                 self.stats.edits_ok += 1
                 self.stats.markers.append(marker)
-        elif status == 302:
+        elif status == 302 or (status == 200 and STALE in body):
+            # Refused as stale, either way the admin shows it: back to the form by a redirect with the
+            # message, or the form itself with the version check's error (accounts.versioning).
             with self.stats.lock:
                 self.stats.edits_refused += 1
         else:
