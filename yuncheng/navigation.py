@@ -72,7 +72,13 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"main_menu": [], "menu_section": None}
-    match = getattr(request, "resolver_match", None)
-    menu = menu_for(user, match.view_name if match else "")
-    section = next((item for item in menu if item["active"] and item["label"] != "首页"), None)
-    return {"main_menu": menu, "menu_section": section}
+    found = getattr(request, "_navigation", {}).get(user.pk)
+    if found is None:
+        # Once per request: a table's {% render_table %} renders its template with the context processors
+        # again, and the menu asks each of its pages who may open it.
+        match = getattr(request, "resolver_match", None)
+        menu = menu_for(user, match.view_name if match else "")
+        section = next((item for item in menu if item["active"] and item["label"] != "首页"), None)
+        found = {"main_menu": menu, "menu_section": section}
+        request._navigation = {user.pk: found}
+    return found

@@ -92,3 +92,18 @@ def test_the_audit_page_lights_its_own_entry_only(users, client_for):
     html = client_for(users.city_admin).get("/reports/audit/").content.decode()
     menu = html.split('data-testid="main-menu"', 1)[1].split("</ul>", 1)[0]
     assert re.findall(r'class="nav-link active"[^>]*href="[^"]+">([^<]+)</a>', menu) == ["操作审计"]
+
+
+@pytest.mark.django_db
+def test_a_page_with_a_table_builds_its_menu_once(users, client_for, monkeypatch):
+    """{% render_table %} renders the table's template with the context processors again: the menu (each of
+    its pages asked who may open it) is built once a request all the same."""
+    from yuncheng import navigation
+
+    built = []
+    original = navigation.menu_for
+    monkeypatch.setattr(navigation, "menu_for", lambda *args, **kwargs: built.append(1) or original(*args, **kwargs))
+    response = client_for(users.pinglu_reviewer).get("/monitoring/")
+    assert response.status_code == 200 and 'data-testid="household-table"' in response.content.decode()
+    assert len(built) == 1
+    assert menu_of(response)
