@@ -12,7 +12,10 @@ imports — passes through :func:`scope`. A model takes part by declaring, as cl
     for roles that see what they own rather than an area: ``{role: "path__to__user"}``.
 ``REFERENCE_AREA_LOOKUP`` (optional)
     for reference data that belongs to an area although nobody's scope is computed from it (a county's
-    responsible unit): the path to that code; an empty value means the whole city (a city department).
+    responsible unit, a city's department): the path to that code. Everybody with the permission sees
+    it; it is referable by the writers of that area and of the areas below it (a county's reviewer: the
+    county's units and its city's departments); it is changed and deleted only inside the writer's area
+    (in a province, a city administrator changes their own city's units, not another city's).
 
 Writes use the same rule twice: :func:`referable` limits what a form may point at (a unit, a user, a
 village, a team) to the writer's area, and :func:`instance_in_scope` checks both the stored row and the
@@ -31,7 +34,7 @@ from django.core.exceptions import ImproperlyConfigured, PermissionDenied, Valid
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
-from villages.models import area_bounds, area_prefix, platform_area_code
+from villages.models import area_bounds, area_prefix, city_code_of, platform_area_code
 
 from .roles import AREA_ROLES, Role, role_of
 
@@ -132,7 +135,11 @@ def scope(queryset: QuerySet, user, action: str = VIEW) -> QuerySet:
         return queryset.filter(pk__in=owned)
     if role not in AREA_ROLES:
         return queryset.none()
-    if lookup is None or covers_platform(user):
+    if covers_platform(user):
+        return queryset
+    if lookup is None and action != VIEW:
+        lookup = getattr(model, "REFERENCE_AREA_LOOKUP", None)  # reference data of an area: written inside it
+    if lookup is None:
         return queryset
     return queryset.filter(**area_filter(_filter_path(model, lookup), user.profile.area_code))
 
@@ -140,8 +147,10 @@ def scope(queryset: QuerySet, user, action: str = VIEW) -> QuerySet:
 def instance_area_code(obj: Model) -> str | None:
     """Walk the model's AREA_LOOKUP on an unsaved or saved instance."""
     lookup = _area_lookup(type(obj))
-    if lookup is None:
-        return None
+    return None if lookup is None else _walk(obj, lookup)
+
+
+def _walk(obj: Model, lookup: str) -> str | None:
     value = obj
     for part in lookup.split("__"):
         value = getattr(value, part, None)
@@ -188,7 +197,10 @@ def _new_instance_in_scope(user, obj: Model, action: str) -> bool:
         # were checked against the stored row above.
         return bool(owner_lookup) or (obj.pk is not None and action != ADD)
     if _area_lookup(type(obj)) is None:
-        return True
+        reference_lookup = getattr(type(obj), "REFERENCE_AREA_LOOKUP", None)
+        if reference_lookup is None or action == VIEW:
+            return True
+        return code_in_area(_walk(obj, reference_lookup), user.profile.area_code)
     return code_in_area(instance_area_code(obj), user.profile.area_code)
 
 
@@ -225,14 +237,15 @@ def referable(queryset: QuerySet, user) -> QuerySet:
     if owner_lookup and not reference_lookup:
         return scope(queryset, user, VIEW)
     if role not in AREA_ROLES:
-        return queryset.none() if not reference_lookup else queryset.filter(**{f"{lookup}__isnull": True})
+        return queryset.none()
     code = user.profile.area_code
     path = _filter_path(model, lookup)
     condition = Q(**area_filter(path, code))
-    if reference_lookup or lookup == "code":
-        condition |= Q(**{f"{path}__in": _ancestor_codes(code)})
     if reference_lookup:
-        condition |= Q(**{f"{lookup}__isnull": True})
+        # The areas above: the county's units and the city's departments (not another city's).
+        condition |= Q(**{f"{path}__in": [*_ancestor_codes(code), city_code_of(code)]})
+    elif lookup == "code":
+        condition |= Q(**{f"{path}__in": _ancestor_codes(code)})
     return queryset.filter(condition)
 
 

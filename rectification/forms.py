@@ -1,7 +1,6 @@
 """Small forms of the issue page; the rules live in services.py."""
 
 from django import forms
-from django.db.models import Q
 
 from .models import ResponsibleUnit
 
@@ -17,10 +16,8 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, issue, **kwargs):
         super().__init__(*args, **kwargs)
-        # The county's own units and the city departments.
-        self.fields["unit"].queryset = ResponsibleUnit.objects.filter(
-            Q(county_id=issue.county_id) | Q(county__isnull=True)
-        ).order_by("county_id", "name")
+        # The county's own units and its city's departments.
+        self.fields["unit"].queryset = ResponsibleUnit.objects.serving(issue.county_id).order_by("county_id", "name")
         self.fields["deadline"].initial = issue.deadline
 
 

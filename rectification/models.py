@@ -17,7 +17,7 @@ from django.db.models import Case, Q, Value, When
 from django.db.models.lookups import StartsWith
 from simple_history.models import HistoricalRecords
 
-from villages.models import County, Village
+from villages.models import County, Village, city_code_of
 
 ISSUE_NUMBER_REGEX = r"^[A-Z]{2,4}-[0-9]{4}-[0-9]{4,6}$"
 
@@ -69,6 +69,13 @@ class Category(models.Model):
         return self.name
 
 
+class ResponsibleUnitQuerySet(models.QuerySet):
+    def serving(self, county_code: str) -> "ResponsibleUnitQuerySet":
+        """The units an issue of this county may be handed to: the county's own and its city's departments
+        (in a province, not another city's)."""
+        return self.filter(area_code__in=(county_code, city_code_of(county_code)))
+
+
 class ResponsibleUnit(models.Model):
     """责任单位: a city department (no county) or a county's department or township that rectifies issues.
 
@@ -76,8 +83,10 @@ class ResponsibleUnit(models.Model):
 
     AREA_LOOKUP = None
     SCOPE_OWNER_LOOKUPS = {"unit": "users"}
-    # Referable by the county's writers (and a city unit, of no county, by every writer).
-    REFERENCE_AREA_LOOKUP = "county_id"
+    # Reference data of an area (its county, or its city for a city department): seen by everybody,
+    # referable by the writers of that area and of the areas below it (a county's reviewer: the county's
+    # units and the city's departments), changed only by the administrators of that area.
+    REFERENCE_AREA_LOOKUP = "area_code"
 
     name = models.CharField("单位名称", max_length=100, unique=True)
     county = models.ForeignKey(
@@ -95,6 +104,8 @@ class ResponsibleUnit(models.Model):
     )
     history = HistoricalRecords()
 
+    objects = ResponsibleUnitQuerySet.as_manager()
+
     class Meta:
         verbose_name = "责任单位"
         verbose_name_plural = "责任单位"
@@ -102,6 +113,10 @@ class ResponsibleUnit(models.Model):
 
     def __str__(self):
         return self.name
+
+    def serves(self, county_code: str) -> bool:
+        """Whether an issue of this county may be handed to the unit (:meth:`ResponsibleUnitQuerySet.serving`)."""
+        return bool(self.area_code) and self.area_code in (county_code, city_code_of(county_code))
 
     def sync_area_code(self) -> None:
         """A county's unit lies in its county. A city department keeps the city it was given; on a

@@ -192,8 +192,8 @@ def issue_assign(
     issue = _locked(issue)
     _require_reviewer(user, issue, "交办问题")
     _require_status(issue, IssueStatus.PENDING, "交办")
-    if unit.county_id not in (None, issue.county_id):
-        raise ValidationError({"unit": f"责任单位“{unit}”不属于{issue.county}，也不是市直单位"})
+    if not unit.serves(issue.county_id):
+        raise ValidationError({"unit": f"责任单位“{unit}”不属于{issue.county}，也不是本市市直单位"})
     issue.responsible_unit = unit
     issue.responsible_person = person or issue.responsible_person
     if deadline is not None:
@@ -492,8 +492,8 @@ def handover_hand_on(*, item: HandOverItem, user, unit: ResponsibleUnit, date: d
     """二次交办: the county hands one issue of its list on to a unit (and assigns the issue to it if pending)."""
     if role_of(user) not in REVIEWER_ROLES or not instance_in_scope(user, item.handover, CHANGE):
         raise PermissionDenied("只有该区县的县级审核员可以转交问题")
-    if unit.county_id not in (None, item.handover.county_id):
-        raise ValidationError({"unit": f"责任单位“{unit}”不属于{item.handover.county}，也不是市直单位"})
+    if not unit.serves(item.handover.county_id):
+        raise ValidationError({"unit": f"责任单位“{unit}”不属于{item.handover.county}，也不是本市市直单位"})
     item.unit = unit
     item.handed_on_date = date or timezone.localdate()
     item.full_clean()

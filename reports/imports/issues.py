@@ -141,8 +141,8 @@ class IssueImporter(Importer):
             if current is not None and not code_in_area(current.area_code, area):
                 self.error(row, "问题编号", "该问题编号已登记在您管辖范围以外")
                 ok = False
-            if unit is not None and unit.county_id not in (None, v["county"]):
-                self.error(row, "责任单位", f"责任单位“{unit.name}”不属于所填区县，也不是市直单位")
+            if unit is not None and not unit.serves(v["county"]):
+                self.error(row, "责任单位", f"责任单位“{unit.name}”不属于所填区县，也不是本市市直单位")
                 ok = False
             if not ok:
                 continue

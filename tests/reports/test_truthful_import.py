@@ -291,7 +291,7 @@ def test_issue_import_refuses_another_countys_unit(tmp_path, users, ledger):
     from rectification.models import Issue
 
     result = _issue_import(_issue_book(tmp_path / "a.xlsx", 责任单位="垣曲县乡村振兴局"), users.pinglu_reviewer)
-    assert [e.reason for e in result.errors] == ["责任单位“垣曲县乡村振兴局”不属于所填区县，也不是市直单位"]
+    assert [e.reason for e in result.errors] == ["责任单位“垣曲县乡村振兴局”不属于所填区县，也不是本市市直单位"]
     assert not Issue.objects.exists()
 
 
