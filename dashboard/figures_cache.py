@@ -15,8 +15,8 @@ How it stays right (a figure is never stale):
   ``INSERT`` / ``UPDATE`` / ``DELETE`` touches, and once the transaction has committed their versions
   change (a new random token per table in the cache). Bulk writes, ``update()`` and the deletes of
   village summaries (``dashboard.signals``, ``summaries_invalidate``) are seen alike: whatever
-  invalidates a village summary changes the version of the summaries' table, hence every figure read
-  from it. ``COPY`` (the seed) is no statement of this kind: ``summaries_invalidate()`` of every village,
+  invalidates a village summary changes the version of the summaries of its areas (next point), hence
+  every figure of those areas read from them. ``COPY`` (the seed) is no statement of this kind: ``summaries_invalidate()`` of every village,
   which the seed and the importers call after their bulk writes, changes every version.
 - *The village summaries are versioned by area*: their rows belong to one village each, and the code
   that forgets a village's rows (``summaries_invalidate``) says which villages (:func:`writes_of_villages`):
