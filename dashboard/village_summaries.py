@@ -268,6 +268,21 @@ def summaries_build(*, period: Period, village_codes=None, prefix: str = "") -> 
 HOUSEHOLD_COLUMNS = ("village_id", "is_poverty_alleviated", "is_relocated", "is_monitored", "is_no_labour")
 
 
+def _narrow(queryset, path: str, *, village_codes, prefix: str):
+    """Narrow ``queryset`` (its village code at ``path``) to the villages being computed: those listed, or
+    (None) every village inside ``prefix``. For a list of villages, rows of the registry's tables are
+    picked by ``household IN (the villages' households)`` so that both databases go through the household
+    index (SQLite otherwise preferred e.g. the labour-skill index and read every labourer)."""
+    from monitoring.models import Household
+
+    if village_codes is None:
+        return in_area(queryset, path, prefix)
+    if path.endswith("household__village_id"):
+        households = Household.objects.filter(village_id__in=village_codes).values("pk")
+        return queryset.filter(**{path.replace("__village_id", "__in"): households})
+    return queryset.filter(**{f"{path}__in": village_codes})
+
+
 def _village_parts(*, period: Period, village_codes, prefix: str) -> dict[str, dict]:
     """The summarised parts of the metrics per village: nine grouped aggregates, whatever the number of villages."""
     from assistance.models import Workshop, WorkshopEmployee, registry_member_q
@@ -283,19 +298,8 @@ def _village_parts(*, period: Period, village_codes, prefix: str) -> dict[str, d
 
     end = period.end
 
-    village_households = (
-        Household.objects.filter(village_id__in=village_codes).values("pk") if village_codes is not None else None
-    )
-
     def narrow(queryset, path):
-        """Narrow to the villages being computed. For a list of villages, rows of the registry's tables are
-        picked by ``household IN (the villages' households)`` so that both databases go through the household
-        index (SQLite otherwise preferred e.g. the labour-skill index and read every labourer)."""
-        if village_codes is not None:
-            if path.endswith("household__village_id"):
-                return queryset.filter(**{path.replace("__village_id", "__in"): village_households})
-            return queryset.filter(**{f"{path}__in": village_codes})
-        return in_area(queryset, path, prefix)
+        return _narrow(queryset, path, village_codes=village_codes, prefix=prefix)
 
     parts: dict[str, dict] = defaultdict(dict)
 
@@ -463,14 +467,10 @@ def _village_breakdowns(*, period: Period, village_codes, prefix: str) -> dict[t
     """{(village, dimension, value): households} of the monitored households (county-approved records
     as of the period end) counted once per value of the records' category, channel and risk types: three
     grouped queries, whatever the number of villages. Zero counts are left out."""
-    from monitoring.models import Household, MonitoringRecord
+    from monitoring.models import MonitoringRecord
 
-    records = MonitoringRecord.objects.identified_as_of(period.end)
-    if village_codes is not None:
-        # household IN (the villages' households): the household index, as in _village_parts' narrow()
-        records = records.filter(household__in=Household.objects.filter(village_id__in=village_codes).values("pk"))
-    else:
-        records = in_area(records, "household__village_id", prefix)
+    records = _narrow(MonitoringRecord.objects.identified_as_of(period.end), "household__village_id",
+                      village_codes=village_codes, prefix=prefix)
     counts: dict[tuple[str, str, str], int] = {}
     for dimension, field, queryset in (
         (VillageBreakdown.Dimension.CATEGORY, "category", records),
