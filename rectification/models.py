@@ -69,11 +69,16 @@ class Category(models.Model):
         return self.name
 
 
+def _serving_areas(county_code: str) -> tuple[str, str]:
+    """The areas whose units an issue of this county may be handed to: the county's own and its city's
+    departments (in a province, not another city's)."""
+    return county_code, city_code_of(county_code)
+
+
 class ResponsibleUnitQuerySet(models.QuerySet):
     def serving(self, county_code: str) -> "ResponsibleUnitQuerySet":
-        """The units an issue of this county may be handed to: the county's own and its city's departments
-        (in a province, not another city's)."""
-        return self.filter(area_code__in=(county_code, city_code_of(county_code)))
+        """The units an issue of this county may be handed to (:func:`_serving_areas`)."""
+        return self.filter(area_code__in=_serving_areas(county_code))
 
 
 class ResponsibleUnit(models.Model):
@@ -115,8 +120,8 @@ class ResponsibleUnit(models.Model):
         return self.name
 
     def serves(self, county_code: str) -> bool:
-        """Whether an issue of this county may be handed to the unit (:meth:`ResponsibleUnitQuerySet.serving`)."""
-        return bool(self.area_code) and self.area_code in (county_code, city_code_of(county_code))
+        """Whether an issue of this county may be handed to the unit (:func:`_serving_areas`)."""
+        return bool(self.area_code) and self.area_code in _serving_areas(county_code)
 
     def sync_area_code(self) -> None:
         """A county's unit lies in its county. A city department keeps the city it was given; on a
