@@ -17,10 +17,8 @@ class DashboardConfig(AppConfig):
         from django.db.backends.signals import connection_created
 
         from . import figures_cache, signals
-        from .figures_cache import flush_autocommit_writes, install_write_watch
 
         signals.connect()
-        connection_created.connect(install_write_watch, dispatch_uid="dashboard.figures_cache")
-        request_finished.connect(flush_autocommit_writes, dispatch_uid="dashboard.figures_cache")
+        connection_created.connect(figures_cache.install_write_watch, dispatch_uid="dashboard.figures_cache")
         request_started.connect(figures_cache.request_started, dispatch_uid="dashboard.figures_cache")
-        request_finished.connect(figures_cache.request_finished, dispatch_uid="dashboard.figures_cache.reading")
+        request_finished.connect(figures_cache.request_finished, dispatch_uid="dashboard.figures_cache")

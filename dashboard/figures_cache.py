@@ -238,7 +238,9 @@ def request_started(**kwargs) -> None:
 
 
 def request_finished(**kwargs) -> None:
-    """``request_finished`` receiver: back to reading the versions at every figure."""
+    """``request_finished`` receiver: the request's autocommit writes bumped (SQLite), then back to
+    reading the versions at every figure."""
+    flush_autocommit_writes()
     _request.versions = None
 
 
