@@ -231,11 +231,11 @@ class ScopedAdminMixin:
             for change in getattr(record, "history_delta_changes", None) or []:
                 for side in ("old", "new"):
                     value = str(change[side])
-                    for match in ID_NUMBER.finditer(value):
-                        if full:
-                            full_id_viewed(request, number=match.group(0), where=where)
                     if not full:
                         change[side] = ID_NUMBER.sub(lambda m: mask_id_number(m.group(0)), value)
+                        continue
+                    for match in ID_NUMBER.finditer(value):
+                        full_id_viewed(request, number=match.group(0), where=where)
 
     def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
         inline_admin_formsets = super().get_inline_formsets(request, formsets, inline_instances, obj)
