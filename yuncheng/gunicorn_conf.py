@@ -8,25 +8,6 @@ import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 
-
-def served_address(bind: str) -> str:
-    """The address a person opens for ``bind`` (what ``scripts/run`` prints): ``http://host:port/``; a
-    wildcard host serves every interface, reached locally through the loopback; a unix socket is named as
-    such (a reverse proxy serves it); a host without a port is gunicorn's port 8000."""
-    bind = bind.split(",")[0].strip()
-    if bind.startswith("unix:"):
-        return f"{bind}（unix 套接字，经反向代理访问）"
-    if bind.startswith("fd://"):
-        return bind
-    if bind.startswith("["):  # an IPv6 address: [::1]:8000
-        host, _, port = bind.partition("]")
-        host, port = host + "]", port.removeprefix(":")
-    else:
-        host, _, port = bind.partition(":")
-    port = port or "8000"
-    if host in ("", "0.0.0.0", "[::]", "::"):
-        return f"http://127.0.0.1:{port}/（监听所有网卡）"
-    return f"http://{host}:{port}/"
 workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))
@@ -56,3 +37,23 @@ logconfig_dict = {
         "gunicorn.error": {"handlers": ["error"], "level": "INFO", "propagate": False},
     },
 }
+
+
+def served_address(bind: str) -> str:
+    """The address a person opens for ``bind`` (what ``scripts/run`` prints): ``http://host:port/``; a
+    wildcard host serves every interface, reached locally through the loopback; a unix socket is named as
+    such (a reverse proxy serves it); a host without a port is gunicorn's port 8000."""
+    bind = bind.split(",")[0].strip()
+    if bind.startswith("unix:"):
+        return f"{bind}（unix 套接字，经反向代理访问）"
+    if bind.startswith("fd://"):
+        return bind
+    if bind.startswith("["):  # an IPv6 address: [::1]:8000
+        host, _, port = bind.partition("]")
+        host, port = host + "]", port.removeprefix(":")
+    else:
+        host, _, port = bind.partition(":")
+    port = port or "8000"
+    if host in ("", "0.0.0.0", "[::]", "::"):
+        return f"http://127.0.0.1:{port}/（监听所有网卡）"
+    return f"http://{host}:{port}/"
