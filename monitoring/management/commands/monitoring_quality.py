@@ -1,11 +1,9 @@
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.roles import Role
-from accounts.scoping import in_area, scope, user_area_code, user_covers_area
+from accounts.management.options import command_account, command_area
+from accounts.scoping import in_area, scope, user_covers_area
 from monitoring.models import Household
 from monitoring.quality import CHECKS_BY_KEY, check_households, quality_group_len, quality_summary
-from villages.selectors import area_get
 
 
 class Command(BaseCommand):
@@ -17,17 +15,8 @@ class Command(BaseCommand):
         parser.add_argument("--list", dest="key", choices=sorted(CHECKS_BY_KEY), help="列出该检查项的问题户编号")
 
     def handle(self, *args, area, user, key, **options):
-        users = get_user_model().objects.filter(is_active=True).select_related("profile")
-        account = (users.filter(username=user).first() if user
-                   else users.filter(profile__role=Role.CITY_ADMIN).order_by("pk").first())
-        if account is None:
-            raise CommandError(f"用户不存在：{user}" if user else "没有市级管理员，请用 --user 指定")
-        # The default is the user's own area, never a fixed city: in a province the first city
-        # administrator may be 太原's.
-        area = area or user_area_code(account) or ""
-        found = area_get(code=area)
-        if found is None:
-            raise CommandError(f"区域代码不存在：{area}")
+        account = command_account(user)
+        found = command_area(account, area)
         if not user_covers_area(account, found.code):
             raise CommandError(f"用户 {account.username} 无权查看该区域：{found.name}")
         area = found.code  # 1408 and 140800 are both the city

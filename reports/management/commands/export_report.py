@@ -1,9 +1,8 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.management.options import command_area
 from accounts.roles import Role
-from accounts.scoping import user_area_code
-from villages.selectors import area_get
 
 from ...exports import REPORTS, report_context, report_write
 
@@ -40,10 +39,7 @@ class Command(BaseCommand):
         if report is None:
             raise CommandError(f"没有这个报表：{name}（可选：{'、'.join(REPORTS)}）")
         account = command_user(user)
-        area = area or user_area_code(account) or ""  # the user's own area, not a fixed city
-        found = area_get(code=area)
-        if found is None:
-            raise CommandError(f"区域代码不存在：{area}")
+        found = command_area(account, area)
         ctx = report_context(user=account, area=found, year=year, quarter=quarter)
         output = output or report.filename(ctx)
         rows = report_write(report, ctx, output)

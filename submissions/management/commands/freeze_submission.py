@@ -1,13 +1,10 @@
 """``python manage.py freeze_submission --year Y --quarter Q [--area CODE] [--user NAME] [--confirm]``"""
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.roles import Role
-from accounts.scoping import user_area_code
+from accounts.management.options import command_account, command_area
 from dashboard.catalogue import METRICS
-from villages.selectors import area_get
 
 from ...services import SubmissionIncomplete, submission_freeze
 
@@ -23,15 +20,8 @@ class Command(BaseCommand):
         parser.add_argument("--confirm", action="store_true", help="有区域录入未完成时仍然冻结")
 
     def handle(self, *args, year, quarter, area, user, confirm, **options):
-        users = get_user_model().objects.filter(is_active=True)
-        account = (users.filter(username=user).first() if user
-                   else users.filter(profile__role=Role.CITY_ADMIN).order_by("pk").first())
-        if account is None:
-            raise CommandError(f"用户不存在：{user}" if user else "没有市级管理员，请用 --user 指定")
-        area = area or user_area_code(account) or ""  # the user's own area, not a fixed city
-        place = area_get(code=area)
-        if place is None:
-            raise CommandError(f"区域代码不存在：{area}")
+        account = command_account(user)
+        place = command_area(account, area)
         try:
             submission = submission_freeze(user=account, area=place, year=year, quarter=quarter,
                                            confirm_incomplete=confirm)
